@@ -1,0 +1,30 @@
+package io.dataplatform;
+
+import io.dataplatform.config.ConfigException;
+import io.dataplatform.config.ConfigLoader;
+import io.dataplatform.config.PlatformConfig;
+import io.dataplatform.core.NagChecks;
+import software.amazon.awscdk.App;
+
+/** The CDK app: read and validate config, then build the stacks of the selected environment. */
+public final class DataPlatformApp {
+    private DataPlatformApp() {
+    }
+
+    public static void main(String[] args) {
+        App app = new App();
+        PlatformConfig config;
+        try {
+            config = ConfigLoader.load(app.getNode().tryGetContext(ConfigLoader.CONTEXT_KEY),
+                    app.getNode().tryGetContext(ConfigLoader.ENV_CONTEXT_KEY), System.getenv());
+        } catch (ConfigException e) {
+            // Nothing is synthesized from invalid config: report every problem, no stack trace.
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        }
+        NagChecks.enable(app);
+        Platform.build(app, config);
+        app.synth();
+    }
+}

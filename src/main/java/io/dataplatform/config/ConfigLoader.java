@@ -1,0 +1,195 @@
+package io.dataplatform.config;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the {@code platform} context object of {@code cdk.json} into the {@link PlatformConfig}
+ * of one environment. Every value has a default here; every problem is collected and reported
+ * together in one {@link ConfigException}, before any construct exists.
+ */
+public final class ConfigLoader {
+    /** The context key in cdk.json that holds the whole platform configuration. */
+    public static final String CONTEXT_KEY = "platform";
+    /** The context key that selects the environment ({@code cdk synth -c env=prod}). */
+    public static final String ENV_CONTEXT_KEY = "env";
+    public static final String DEFAULT_ENV = "dev";
+
+    static final String DEFAULT_PROJECT = "dataplat";
+    static final String DEFAULT_VPC_CIDR = "10.40.0.0/16";
+    static final int MIN_STANDARD_IA_DAYS = 30;
+    /** Objects must stay 30 days in Standard-IA before S3 moves them to a colder class. */
+    static final int MIN_DAYS_IN_STANDARD_IA = 30;
+
+    private static final Pattern PROJECT = Pattern.compile("[a-z][a-z0-9-]{1,19}");
+    private static final Pattern ENV_NAME = Pattern.compile("[a-z][a-z0-9-]{0,11}");
+    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\\d");
+    private static final Pattern AZ = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\\d[a-z]");
+    private static final Pattern ANY = Pattern.compile("(?s).*");
+    private static final Set<String> RESERVED_TAGS = Set.of("Project", "Environment");
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param platformContext the {@code platform} context value (a JSON object)
+     * @param envSelector     the {@code env} context value, or null for the default
+     * @param environment     process environment, for {@code CDK_DEFAULT_ACCOUNT}/{@code CDK_DEFAULT_REGION}
+     */
+    public static PlatformConfig load(Object platformContext, Object envSelector, Map<String, String> environment) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        if (platformContext == null) {
+            throw new ConfigException(List.of(new ConfigProblem(CONTEXT_KEY,
+                    "missing from the cdk.json context; it holds the environments (see README, Configuration)")));
+        }
+        ConfigSection root = ConfigSection.of(CONTEXT_KEY, platformContext, problems);
+        String project = root.string("project", DEFAULT_PROJECT, PROJECT,
+                "2-20 characters: lowercase letters, digits and '-', starting with a letter");
+        ConfigSection environments = root.section("environments");
+        root.rejectUnknownKeys();
+
+        String envName = envSelector == null ? DEFAULT_ENV : String.valueOf(envSelector);
+        Set<String> valid = new TreeSet<>(environments.presentKeys());
+        if (!environments.presentKeys().contains(envName)) {
+            problems.add(new ConfigProblem(ENV_CONTEXT_KEY, "unknown environment \"" + envName
+                    + "\" (selected with -c env=" + envName + "); valid environments: " + String.join(", ", valid)));
+            throw new ConfigException(problems);
+        }
+        for (String name : valid) {
+            if (!ENV_NAME.matcher(name).matches()) {
+                problems.add(new ConfigProblem(environments.pathOf(name),
+                        "environment names must be 1-12 characters: lowercase letters, digits and '-'"));
+            }
+        }
+        PlatformConfig config = readEnvironment(project, envName, environments.section(envName), environment, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    private static PlatformConfig readEnvironment(String project, String envName, ConfigSection env,
+                                                  Map<String, String> environment, List<ConfigProblem> problems) {
+        boolean production = env.bool("production", false);
+        Optional<String> account = Optional.ofNullable(env.string("account", null, ACCOUNT, "a 12-digit AWS account id"))
+                .or(() -> Optional.ofNullable(environment.get("CDK_DEFAULT_ACCOUNT")));
+        Optional<String> region = Optional.ofNullable(env.string("region", null, REGION, "an AWS region name such as eu-west-1"))
+                .or(() -> Optional.ofNullable(environment.get("CDK_DEFAULT_REGION")));
+        RemovalMode removal = env.choice("removalPolicy", RemovalMode.RETAIN, RemovalMode.class);
+        if (production && removal == RemovalMode.DESTROY) {
+            env.problem("removalPolicy", "\"destroy\" is not allowed in an environment marked production "
+                    + "(production: true); use \"retain\"");
+        }
+        Map<String, String> tags = env.stringMap("tags");
+        tags.forEach((key, value) -> validateTag(env, key, value));
+        NetworkConfig network = readNetwork(env.section("network"), region.isPresent());
+        DataLakeConfig dataLake = readDataLake(env.section("dataLake"));
+        env.rejectUnknownKeys();
+        return new PlatformConfig(project, envName, production, account, region, removal, tags, network, dataLake);
+    }
+
+    private static void validateTag(ConfigSection env, String key, String value) {
+        String path = "tags." + key;
+        if (RESERVED_TAGS.contains(key)) {
+            env.problem(path, "is set by the platform itself; reserved tag keys: " + String.join(", ", new TreeSet<>(RESERVED_TAGS)));
+        } else if (key.isEmpty() || key.length() > 128 || key.startsWith("aws:")) {
+            env.problem(path, "tag keys must be 1-128 characters and must not start with \"aws:\"");
+        } else if (value.length() > 256) {
+            env.problem(path, "tag values must be at most 256 characters");
+        }
+    }
+
+    private static NetworkConfig readNetwork(ConfigSection net, boolean regionKnown) {
+        String cidrText = net.string("vpcCidr", DEFAULT_VPC_CIDR, ANY, "an IPv4 CIDR block");
+        int azCount = net.integer("azCount", 2, 2, 6);
+        List<String> azs = net.stringList("availabilityZones", AZ, "an availability zone name such as eu-west-1a");
+        NatMode natMode = net.choice("natMode", NatMode.INSTANCE, NatMode.class);
+        int natCount = net.integer("natCount", natMode == NatMode.INSTANCE ? 1 : azCount, 1, 6);
+        int publicMask = net.integer("publicSubnetMask", 24, 16, 28);
+        int privateMask = net.integer("privateSubnetMask", 20, 16, 28);
+        int flowLogRetention = net.integer("flowLogRetentionDays", 30, 1, Integer.MAX_VALUE);
+        net.rejectUnknownKeys();
+
+        Optional<Ipv4Cidr> cidr = Ipv4Cidr.parse(cidrText);
+        if (cidr.isEmpty()) {
+            net.problem("vpcCidr", "must be an IPv4 CIDR block such as 10.40.0.0/16 (no host bits set), got \"" + cidrText + "\"");
+        } else if (cidr.get().prefix() < 16 || cidr.get().prefix() > 24) {
+            net.problem("vpcCidr", "prefix must be from /16 to /24 (the sizes a VPC accepts that still fit EMR subnets), got /"
+                    + cidr.get().prefix());
+        } else {
+            long needed = azCount * ((1L << (32 - publicMask)) + (1L << (32 - privateMask)));
+            if (needed > cidr.get().size()) {
+                net.problem("vpcCidr", cidrText + " has " + cidr.get().size() + " addresses but " + azCount
+                        + " AZs x (one /" + publicMask + " public + one /" + privateMask + " private subnet) need " + needed
+                        + "; use a larger block or smaller publicSubnetMask/privateSubnetMask");
+            }
+        }
+        if (natCount > azCount) {
+            net.problem("natCount", "must be from 1 to azCount (" + azCount + "), got " + natCount);
+        }
+        if (!azs.isEmpty() && azs.size() != azCount) {
+            net.problem("availabilityZones", "lists " + azs.size() + " zones but azCount is " + azCount
+                    + "; list exactly azCount zones or leave it out");
+        }
+        if (azs.isEmpty() && azCount > 2 && !regionKnown) {
+            net.problem("azCount", "more than 2 AZs needs a known region (set \"region\" or CDK_DEFAULT_REGION) "
+                    + "or explicit availabilityZones; an environment-agnostic stack only sees 2 AZs");
+        }
+        if (!LogRetention.allowedDays().contains(flowLogRetention)) {
+            net.problem("flowLogRetentionDays", "must be one of the CloudWatch Logs retention values "
+                    + LogRetention.allowedDays() + ", got " + flowLogRetention);
+        }
+        return new NetworkConfig(cidrText, azCount, azs, natMode, natCount, publicMask, privateMask, flowLogRetention);
+    }
+
+    private static DataLakeConfig readDataLake(ConfigSection lake) {
+        int abortDays = lake.integer("abortIncompleteMultipartDays", 7, 1, Integer.MAX_VALUE);
+        ConfigSection bucketsSection = lake.section("buckets");
+        Map<BucketRole, BucketLifecycle> buckets = new EnumMap<>(BucketRole.class);
+        for (BucketRole role : BucketRole.values()) {
+            buckets.put(role, readLifecycle(bucketsSection.section(role.key()), role.defaults()));
+        }
+        bucketsSection.rejectUnknownKeys();
+        lake.rejectUnknownKeys();
+        return new DataLakeConfig(abortDays, buckets);
+    }
+
+    private static BucketLifecycle readLifecycle(ConfigSection b, BucketLifecycle defaults) {
+        boolean tiering = b.bool("intelligentTiering", defaults.intelligentTiering());
+        // With Intelligent-Tiering the fixed transitions are off unless set explicitly (which is an error).
+        Integer iaDefault = tiering ? null : defaults.standardIaDays();
+        Integer irDefault = tiering ? null : defaults.glacierIrDays();
+        Integer ia = b.optionalInteger("standardIaDays", iaDefault, 1, Integer.MAX_VALUE);
+        Integer ir = b.optionalInteger("glacierIrDays", irDefault, 1, Integer.MAX_VALUE);
+        Integer expiration = b.optionalInteger("expirationDays", defaults.expirationDays(), 1, Integer.MAX_VALUE);
+        int noncurrent = b.integer("noncurrentExpirationDays", defaults.noncurrentExpirationDays(), 1, Integer.MAX_VALUE);
+        b.rejectUnknownKeys();
+
+        if (tiering && (ia != null || ir != null)) {
+            b.problem("intelligentTiering", "cannot be combined with standardIaDays/glacierIrDays "
+                    + "(Intelligent-Tiering moves objects between tiers itself); set those to null or turn tiering off");
+        }
+        if (ia != null && ia < MIN_STANDARD_IA_DAYS) {
+            b.problem("standardIaDays", "must be at least " + MIN_STANDARD_IA_DAYS
+                    + " (S3 only moves objects to Standard-IA after 30 days), got " + ia);
+        }
+        if (ia != null && ir != null && ir < ia + MIN_DAYS_IN_STANDARD_IA) {
+            b.problem("glacierIrDays", "must be at least " + MIN_DAYS_IN_STANDARD_IA
+                    + " days later than standardIaDays (" + ia + "): a colder class must come after a warmer one "
+                    + "and S3 keeps objects 30 days in Standard-IA; got " + ir);
+        }
+        Integer lastTransition = ir != null ? ir : ia;
+        if (expiration != null && lastTransition != null && expiration <= lastTransition) {
+            b.problem("expirationDays", "must be later than the last transition (day " + lastTransition
+                    + "), got " + expiration);
+        }
+        return new BucketLifecycle(tiering, ia, ir, expiration, noncurrent);
+    }
+}

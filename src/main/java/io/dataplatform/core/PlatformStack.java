@@ -1,0 +1,56 @@
+package io.dataplatform.core;
+
+import io.dataplatform.config.PlatformConfig;
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
+import software.constructs.Construct;
+
+/**
+ * Base of every platform stack: its name, target environment, description and tags come from
+ * here and nowhere else.
+ */
+public abstract class PlatformStack extends Stack {
+    public static final String TAG_PROJECT = "Project";
+    public static final String TAG_ENVIRONMENT = "Environment";
+
+    private final PlatformConfig config;
+    private final Naming naming;
+
+    protected PlatformStack(Construct scope, StackKind kind, PlatformConfig config) {
+        super(scope, new Naming(config).stackName(kind), StackProps.builder()
+                .stackName(new Naming(config).stackName(kind))
+                .env(environment(config))
+                .description(config.project() + " " + config.envName() + ": " + kind.description())
+                .build());
+        this.config = config;
+        this.naming = new Naming(config);
+        standardTags(config).forEach((key, value) -> Tags.of(this).add(key, value));
+    }
+
+    /** Project, Environment and the configured extra tags, applied to every taggable resource. */
+    public static Map<String, String> standardTags(PlatformConfig config) {
+        Map<String, String> tags = new TreeMap<>(config.extraTags());
+        tags.put(TAG_PROJECT, config.project());
+        tags.put(TAG_ENVIRONMENT, config.envName());
+        return tags;
+    }
+
+    private static Environment environment(PlatformConfig config) {
+        Environment.Builder env = Environment.builder();
+        config.account().ifPresent(env::account);
+        config.region().ifPresent(env::region);
+        return env.build();
+    }
+
+    public PlatformConfig config() {
+        return config;
+    }
+
+    public Naming naming() {
+        return naming;
+    }
+}

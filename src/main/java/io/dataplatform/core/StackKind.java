@@ -1,0 +1,23 @@
+package io.dataplatform.core;
+
+/** The stacks of one environment, in deployment order. */
+public enum StackKind {
+    NETWORK("network", "VPC, subnets, NAT, S3 gateway endpoint and flow logs"),
+    DATALAKE("datalake", "raw, curated, artifacts and logs buckets");
+
+    private final String key;
+    private final String description;
+
+    StackKind(String key, String description) {
+        this.key = key;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String description() {
+        return description;
+    }
+}

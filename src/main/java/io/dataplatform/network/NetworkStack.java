@@ -1,0 +1,162 @@
+package io.dataplatform.network;
+
+import io.dataplatform.config.LogRetention;
+import io.dataplatform.config.NatMode;
+import io.dataplatform.config.NetworkConfig;
+import io.dataplatform.config.PlatformConfig;
+import io.dataplatform.config.RemovalMode;
+import io.dataplatform.core.NagChecks;
+import io.dataplatform.core.PlatformStack;
+import io.dataplatform.core.StackKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.ContextProvider;
+import software.amazon.awscdk.GetContextKeyOptions;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.Token;
+import software.amazon.awscdk.services.ec2.CfnInstance;
+import software.amazon.awscdk.services.ec2.FlowLogDestination;
+import software.amazon.awscdk.services.ec2.FlowLogOptions;
+import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.ISubnet;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.Instance;
+import software.amazon.awscdk.services.ec2.InstanceRequireImdsv2Aspect;
+import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.IpAddresses;
+import software.amazon.awscdk.services.ec2.NatInstanceProps;
+import software.amazon.awscdk.services.ec2.NatInstanceProviderV2;
+import software.amazon.awscdk.services.ec2.NatProvider;
+import software.amazon.awscdk.services.ec2.NatTrafficDirection;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.VpcProps;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.Aspects;
+import software.constructs.Construct;
+
+/**
+ * The VPC every other stack runs in: public subnets (NAT only) and private subnets with egress
+ * (EMR clusters, Airflow), NAT from config, an S3 gateway endpoint so data-lake traffic skips the
+ * NAT, flow logs, and a default security group without rules.
+ */
+public final class NetworkStack extends PlatformStack {
+    /** EMR's v2 managed policies only act on resources carrying this tag with value "true". */
+    public static final String EMR_MANAGED_TAG = "for-use-with-amazon-emr-managed-policies";
+    static final String NAT_INSTANCE_TYPE = "t4g.nano";
+
+    private final Vpc vpc;
+
+    public NetworkStack(Construct scope, PlatformConfig config) {
+        super(scope, StackKind.NETWORK, config);
+        NetworkConfig net = config.network();
+        NatProvider nat = natProvider(net);
+
+        VpcProps.Builder props = VpcProps.builder()
+                .ipAddresses(IpAddresses.cidr(net.vpcCidr()))
+                .natGatewayProvider(nat)
+                .natGateways(net.natCount())
+                .restrictDefaultSecurityGroup(true)
+                .subnetConfiguration(List.of(
+                        SubnetConfiguration.builder().name("public").subnetType(SubnetType.PUBLIC)
+                                .cidrMask(net.publicSubnetMask()).mapPublicIpOnLaunch(false).build(),
+                        SubnetConfiguration.builder().name("private").subnetType(SubnetType.PRIVATE_WITH_EGRESS)
+                                .cidrMask(net.privateSubnetMask()).build()))
+                .gatewayEndpoints(Map.of("S3", GatewayVpcEndpointOptions.builder()
+                        .service(GatewayVpcEndpointAwsService.S3).build()));
+        List<String> zones = availabilityZones(config);
+        if (zones.isEmpty()) {
+            props.maxAzs(net.azCount());
+        } else {
+            props.availabilityZones(zones);
+        }
+        vpc = new Vpc(this, "Vpc", props.build());
+
+        for (ISubnet subnet : vpc.getPrivateSubnets()) {
+            // Clusters run in private subnets only; public subnets stay out of EMR's reach.
+            Tags.of(subnet).add(EMR_MANAGED_TAG, "true");
+        }
+        addFlowLogs(net, config.removal());
+        if (nat instanceof NatInstanceProviderV2 instances) {
+            hardenNatInstances(instances, net);
+        }
+
+        new CfnOutput(this, "VpcId", software.amazon.awscdk.CfnOutputProps.builder()
+                .value(vpc.getVpcId()).description("VPC id").build());
+        new CfnOutput(this, "PrivateSubnetIds", software.amazon.awscdk.CfnOutputProps.builder()
+                .value(String.join(",", vpc.getPrivateSubnets().stream().map(ISubnet::getSubnetId).toList()))
+                .description("Private subnets (EMR clusters, Airflow), comma-separated").build());
+    }
+
+    public IVpc vpc() {
+        return vpc;
+    }
+
+    private static NatProvider natProvider(NetworkConfig net) {
+        if (net.natMode() == NatMode.GATEWAY) {
+            return NatProvider.gateway();
+        }
+        // Amazon Linux 2023 arm64 from the public SSM parameter: resolved at deploy time, no lookup.
+        return NatProvider.instanceV2(NatInstanceProps.builder()
+                .instanceType(new InstanceType(NAT_INSTANCE_TYPE))
+                .associatePublicIpAddress(true)
+                .defaultAllowedTraffic(NatTrafficDirection.OUTBOUND_ONLY)
+                .build());
+    }
+
+    /**
+     * Names the AZs explicitly when the region is known, and seeds the AZ context so an
+     * account-specific synth never asks AWS (synth must work offline). Empty: let the
+     * environment-agnostic stack pick its 2 AZs at deploy time.
+     */
+    private List<String> availabilityZones(PlatformConfig config) {
+        List<String> zones = new ArrayList<>(config.network().availabilityZones());
+        if (zones.isEmpty() && config.region().isPresent()) {
+            for (int i = 0; i < config.network().azCount(); i++) {
+                zones.add(config.region().get() + (char) ('a' + i));
+            }
+        }
+        if (!zones.isEmpty() && !Token.isUnresolved(getAccount()) && !Token.isUnresolved(getRegion())) {
+            String key = ContextProvider.getKey(this, GetContextKeyOptions.builder()
+                    .provider("availability-zones").build()).getKey();
+            getNode().setContext(key, zones);
+        }
+        return zones;
+    }
+
+    private void addFlowLogs(NetworkConfig net, RemovalMode removal) {
+        LogGroup flowLogs = LogGroup.Builder.create(this, "FlowLogGroup")
+                .retention(LogRetention.of(net.flowLogRetentionDays()))
+                .removalPolicy(removal == RemovalMode.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN)
+                .build();
+        vpc.addFlowLog("FlowLog", FlowLogOptions.builder()
+                .destination(FlowLogDestination.toCloudWatchLogs(flowLogs))
+                .trafficType(FlowLogTrafficType.ALL)
+                .build());
+    }
+
+    private void hardenNatInstances(NatInstanceProviderV2 nat, NetworkConfig net) {
+        // Only hosts of this VPC may send traffic through the NAT instance.
+        nat.getConnections().allowFrom(Peer.ipv4(net.vpcCidr()), Port.allTraffic(), "NAT for hosts in the VPC only");
+        for (Instance instance : nat.getGatewayInstances()) {
+            Aspects.of(instance).add(new InstanceRequireImdsv2Aspect());
+            CfnInstance cfn = (CfnInstance) instance.getNode().getDefaultChild();
+            cfn.setBlockDeviceMappings(List.of(CfnInstance.BlockDeviceMappingProperty.builder()
+                    .deviceName("/dev/xvda")
+                    .ebs(CfnInstance.EbsProperty.builder().encrypted(true).volumeType("gp3").deleteOnTermination(true).build())
+                    .build()));
+            NagChecks.acknowledge(instance, "AwsSolutions-EC28",
+                    "The NAT instance is a stateless dev-only cost saver; EC2 status-check metrics (basic monitoring) are enough to alarm on it.");
+            NagChecks.acknowledge(instance, "AwsSolutions-EC29",
+                    "The NAT instance holds no data and is replaced freely; termination protection would only block `cdk destroy` of a dev environment.");
+        }
+    }
+}

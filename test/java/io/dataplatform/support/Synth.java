@@ -1,0 +1,60 @@
+package io.dataplatform.support;
+
+import io.dataplatform.Platform;
+import io.dataplatform.config.ConfigLoader;
+import io.dataplatform.config.PlatformConfig;
+import io.dataplatform.core.NagChecks;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * Synthesizes an environment exactly as {@code cdk synth -c env=NAME} does: same cdk.json
+ * context, same validation (cdk-nag and CloudFormation rules as errors). Shipped environments
+ * are synthesized once per test JVM and shared.
+ */
+public final class Synth {
+    private static final Map<String, Synthesized> SHIPPED = new ConcurrentHashMap<>();
+
+    private Synth() {
+    }
+
+    /** A shipped environment (dev, prod), synthesized once and cached. */
+    public static Synthesized shipped(String env) {
+        return SHIPPED.computeIfAbsent(env, name -> of(CdkJson.platform(), name));
+    }
+
+    /**
+     * Any configuration: {@code platform} is the cdk.json {@code platform} object (tests change a
+     * copy of it). Synthesis fails with the validation report when cdk-nag or CloudFormation
+     * rules find a problem.
+     */
+    public static Synthesized of(Map<String, Object> platform, String env) {
+        Map<String, Object> context = new LinkedHashMap<>(CdkJson.context());
+        context.put(ConfigLoader.CONTEXT_KEY, platform);
+        context.put(ConfigLoader.ENV_CONTEXT_KEY, env);
+        // Report validation failures inside the exception instead of only on stderr.
+        context.put("@aws-cdk/core:appMode", "inmemory");
+        App app = new App(AppProps.builder().context(context).build());
+        PlatformConfig config = ConfigLoader.load(platform, env, Map.of());
+        NagChecks.enable(app);
+        Platform platformStacks = Platform.build(app, config);
+        app.synth();
+        return new Synthesized(config, platformStacks,
+                Template.fromStack(platformStacks.network()),
+                Template.fromStack(platformStacks.dataLake()));
+    }
+
+    /** The result of one synthesis. */
+    public record Synthesized(PlatformConfig config, Platform platform, Template network, Template dataLake) {
+        public Map<String, Template> templatesByStack() {
+            Map<String, Template> all = new LinkedHashMap<>();
+            all.put("network", network);
+            all.put("datalake", dataLake);
+            return all;
+        }
+    }
+}
