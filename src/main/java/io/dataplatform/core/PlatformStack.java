@@ -3,6 +3,7 @@ package io.dataplatform.core;
 import io.dataplatform.config.PlatformConfig;
 import java.util.Map;
 import java.util.TreeMap;
+import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -28,7 +29,9 @@ public abstract class PlatformStack extends Stack {
                 .build());
         this.config = config;
         this.naming = new Naming(config);
-        standardTags(config).forEach((key, value) -> Tags.of(this).add(key, value));
+        Map<String, String> tags = standardTags(config);
+        tags.forEach((key, value) -> Tags.of(this).add(key, value));
+        Aspects.of(this).add(new TagRawResources(tags));
     }
 
     /** Project, Environment and the configured extra tags, applied to every taggable resource. */

@@ -1,0 +1,239 @@
+package io.dataplatform.config;
+
+import static io.dataplatform.support.Json.with;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.dataplatform.support.CdkJson;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** One test per validation rule, each asserting the message users see. */
+class ConfigValidationTest {
+    private static final String DEV = "platform.environments.dev.";
+
+    private static Map<String, Object> platform() {
+        return CdkJson.platform();
+    }
+
+    private static List<String> problems(Map<String, Object> platform, String env) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(platform, env, Map.of()));
+        assertThat(e).as("expected the config to be rejected").isNotNull();
+        return e.problems().stream().map(ConfigProblem::toString).toList();
+    }
+
+    private static List<String> devProblems(String path, Object value) {
+        return problems(with(platform(), "environments.dev." + path, value), "dev");
+    }
+
+    @Test
+    void shippedEnvironmentsAreValid() {
+        PlatformConfig dev = ConfigLoader.load(platform(), "dev", Map.of());
+        PlatformConfig prod = ConfigLoader.load(platform(), "prod", Map.of());
+        assertThat(dev.network().natMode()).isEqualTo(NatMode.INSTANCE);
+        assertThat(prod.network().natMode()).isEqualTo(NatMode.GATEWAY);
+        assertThat(prod.production()).isTrue();
+        assertThat(prod.removal()).isEqualTo(RemovalMode.RETAIN);
+    }
+
+    @Test
+    void environmentDefaultsToDev() {
+        assertThat(ConfigLoader.load(platform(), null, Map.of()).envName()).isEqualTo("dev");
+    }
+
+    @Test
+    void documentedDefaultsApplyWhenKeysAreLeftOut() {
+        Map<String, Object> minimal = with(new java.util.LinkedHashMap<>(), "environments.dev", new java.util.LinkedHashMap<>());
+        PlatformConfig config = ConfigLoader.load(minimal, "dev", Map.of());
+        assertThat(config.project()).isEqualTo("dataplat");
+        assertThat(config.removal()).isEqualTo(RemovalMode.RETAIN);
+        assertThat(config.network()).isEqualTo(new NetworkConfig("10.40.0.0/16", 2, List.of(), NatMode.INSTANCE, 1, 24, 20, 30));
+        assertThat(config.dataLake().abortIncompleteMultipartDays()).isEqualTo(7);
+        assertThat(config.dataLake().lifecycle(BucketRole.RAW)).isEqualTo(new BucketLifecycle(false, 30, 90, null, 30));
+        assertThat(config.dataLake().lifecycle(BucketRole.CURATED)).isEqualTo(new BucketLifecycle(false, 90, null, null, 30));
+        assertThat(config.dataLake().lifecycle(BucketRole.ARTIFACTS)).isEqualTo(new BucketLifecycle(false, null, null, null, 7));
+        assertThat(config.dataLake().lifecycle(BucketRole.LOGS)).isEqualTo(new BucketLifecycle(false, null, null, 90, 7));
+    }
+
+    @Test
+    void accountAndRegionComeFromConfigOrTheCdkEnvironmentVariables() {
+        PlatformConfig fromEnv = ConfigLoader.load(platform(), "dev",
+                Map.of("CDK_DEFAULT_ACCOUNT", "111122223333", "CDK_DEFAULT_REGION", "eu-west-1"));
+        assertThat(fromEnv.account()).contains("111122223333");
+        assertThat(fromEnv.region()).contains("eu-west-1");
+        PlatformConfig fromConfig = ConfigLoader.load(with(with(platform(), "environments.dev.account", "444455556666"),
+                "environments.dev.region", "us-west-2"), "dev", Map.of("CDK_DEFAULT_REGION", "eu-west-1"));
+        assertThat(fromConfig.account()).contains("444455556666");
+        assertThat(fromConfig.region()).contains("us-west-2");
+    }
+
+    @Test
+    void unknownKeysAreRejectedAtEveryLevel() {
+        assertThat(devProblems("netwrok", Map.of())).containsExactly(
+                DEV + "netwrok: unknown key; allowed keys here: account, dataLake, network, production, region, removalPolicy, tags");
+        assertThat(devProblems("network.azCuont", 3)).singleElement().asString()
+                .startsWith(DEV + "network.azCuont: unknown key; allowed keys here: availabilityZones, azCount,");
+        assertThat(devProblems("dataLake.buckets.raw.standardIADays", 40)).singleElement().asString()
+                .startsWith(DEV + "dataLake.buckets.raw.standardIADays: unknown key; allowed keys here: expirationDays,");
+        assertThat(devProblems("dataLake.buckets.bronze", Map.of())).singleElement().asString()
+                .isEqualTo(DEV + "dataLake.buckets.bronze: unknown key; allowed keys here: artifacts, curated, logs, raw");
+        assertThat(problems(with(platform(), "projct", "x"), "dev")).singleElement().asString()
+                .isEqualTo("platform.projct: unknown key; allowed keys here: environments, project");
+    }
+
+    @Test
+    void unknownEnvironmentListsTheValidOnes() {
+        assertThat(problems(platform(), "staging")).containsExactly(
+                "env: unknown environment \"staging\" (selected with -c env=staging); valid environments: dev, prod");
+    }
+
+    @Test
+    void missingPlatformContextIsExplained() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, "dev", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("platform: missing from the cdk.json context");
+    }
+
+    @Test
+    void malformedCidrIsRejected() {
+        for (String bad : List.of("10.40.0/16", "300.1.0.0/16", "10.40.0.1/16", "banana")) {
+            assertThat(devProblems("network.vpcCidr", bad)).containsExactly(DEV
+                    + "network.vpcCidr: must be an IPv4 CIDR block such as 10.40.0.0/16 (no host bits set), got \"" + bad + "\"");
+        }
+    }
+
+    @Test
+    void cidrOutsideSlash16ToSlash24IsRejected() {
+        assertThat(devProblems("network.vpcCidr", "10.0.0.0/8")).containsExactly(DEV
+                + "network.vpcCidr: prefix must be from /16 to /24 (the sizes a VPC accepts that still fit EMR subnets), got /8");
+        assertThat(devProblems("network.vpcCidr", "10.40.0.0/25")).singleElement().asString().contains("got /25");
+    }
+
+    @Test
+    void subnetsMustFitTheVpc() {
+        assertThat(devProblems("network.vpcCidr", "10.40.0.0/20")).singleElement().asString().isEqualTo(DEV
+                + "network.vpcCidr: 10.40.0.0/20 has 4096 addresses but 2 AZs x (one /24 public + one /20 private subnet) "
+                + "need 8704; use a larger block or smaller publicSubnetMask/privateSubnetMask");
+    }
+
+    @Test
+    void fewerThanTwoAzsIsRejected() {
+        assertThat(devProblems("network.azCount", 1)).containsExactly(
+                DEV + "network.azCount: must be a whole number from 2 to 6, got 1");
+    }
+
+    @Test
+    void moreThanTwoAzsNeedsAKnownRegion() {
+        assertThat(devProblems("network.azCount", 3)).singleElement().asString()
+                .startsWith(DEV + "network.azCount: more than 2 AZs needs a known region");
+        assertThat(ConfigLoader.load(with(platform(), "environments.dev.network.azCount", 3), "dev",
+                Map.of("CDK_DEFAULT_REGION", "eu-west-1")).network().azCount()).isEqualTo(3);
+    }
+
+    @Test
+    void natModeAndCountAreChecked() {
+        assertThat(devProblems("network.natMode", "nat")).containsExactly(
+                DEV + "network.natMode: must be one of instance | gateway, got \"nat\"");
+        assertThat(devProblems("network.natCount", 3)).containsExactly(
+                DEV + "network.natCount: must be from 1 to azCount (2), got 3");
+    }
+
+    @Test
+    void flowLogRetentionMustBeACloudWatchValue() {
+        assertThat(devProblems("network.flowLogRetentionDays", 10)).singleElement().asString()
+                .startsWith(DEV + "network.flowLogRetentionDays: must be one of the CloudWatch Logs retention values [1, 3, 5, 7, 14,")
+                .endsWith("got 10");
+    }
+
+    @Test
+    void standardIaBeforeThirtyDaysIsRejected() {
+        assertThat(devProblems("dataLake.buckets.raw.standardIaDays", 29)).containsExactly(DEV
+                + "dataLake.buckets.raw.standardIaDays: must be at least 30 (S3 only moves objects to Standard-IA after 30 days), got 29");
+    }
+
+    @Test
+    void colderTransitionMustComeAfterTheWarmerOne() {
+        assertThat(devProblems("dataLake.buckets.raw.glacierIrDays", 30)).containsExactly(DEV
+                + "dataLake.buckets.raw.glacierIrDays: must be at least 30 days later than standardIaDays (30): a colder class "
+                + "must come after a warmer one and S3 keeps objects 30 days in Standard-IA; got 30");
+    }
+
+    @Test
+    void expirationMustComeAfterTheLastTransition() {
+        assertThat(devProblems("dataLake.buckets.raw.expirationDays", 90)).containsExactly(
+                DEV + "dataLake.buckets.raw.expirationDays: must be later than the last transition (day 90), got 90");
+        assertThat(devProblems("dataLake.buckets.curated.expirationDays", 60)).containsExactly(
+                DEV + "dataLake.buckets.curated.expirationDays: must be later than the last transition (day 90), got 60");
+    }
+
+    @Test
+    void nonPositiveDayCountsAreRejected() {
+        assertThat(devProblems("dataLake.buckets.artifacts.noncurrentExpirationDays", 0)).containsExactly(
+                DEV + "dataLake.buckets.artifacts.noncurrentExpirationDays: must be a whole number at least 1, got 0");
+        assertThat(devProblems("dataLake.abortIncompleteMultipartDays", -7)).containsExactly(
+                DEV + "dataLake.abortIncompleteMultipartDays: must be a whole number at least 1, got -7");
+        assertThat(devProblems("dataLake.buckets.logs.expirationDays", 0)).containsExactly(
+                DEV + "dataLake.buckets.logs.expirationDays: must be a whole number at least 1, got 0");
+    }
+
+    @Test
+    void intelligentTieringExcludesFixedTransitions() {
+        assertThat(ConfigLoader.load(with(platform(), "environments.dev.dataLake.buckets.raw.intelligentTiering", true),
+                "dev", Map.of()).dataLake().lifecycle(BucketRole.RAW))
+                .isEqualTo(new BucketLifecycle(true, null, null, null, 30));
+        Map<String, Object> both = with(with(platform(), "environments.dev.dataLake.buckets.raw.intelligentTiering", true),
+                "environments.dev.dataLake.buckets.raw.standardIaDays", 30);
+        assertThat(problems(both, "dev")).singleElement().asString()
+                .startsWith(DEV + "dataLake.buckets.raw.intelligentTiering: cannot be combined with standardIaDays/glacierIrDays");
+    }
+
+    @Test
+    void destroyIsRejectedInProduction() {
+        assertThat(problems(with(platform(), "environments.prod.removalPolicy", "destroy"), "prod")).containsExactly(
+                "platform.environments.prod.removalPolicy: \"destroy\" is not allowed in an environment marked production "
+                        + "(production: true); use \"retain\"");
+    }
+
+    @Test
+    void removalPolicyAcceptsOnlyRetainOrDestroy() {
+        assertThat(devProblems("removalPolicy", "snapshot")).containsExactly(
+                DEV + "removalPolicy: must be one of retain | destroy, got \"snapshot\"");
+    }
+
+    @Test
+    void wrongTypesAreNamed() {
+        assertThat(devProblems("network.azCount", "2")).containsExactly(
+                DEV + "network.azCount: must be a whole number from 2 to 6, got \"2\"");
+        assertThat(devProblems("production", "yes")).containsExactly(DEV + "production: must be true or false, got \"yes\"");
+        assertThat(devProblems("network", "big")).containsExactly(DEV + "network: must be an object, got \"big\"");
+    }
+
+    @Test
+    void accountRegionAndProjectFormatsAreChecked() {
+        assertThat(devProblems("account", "1234")).containsExactly(DEV + "account: must be a 12-digit AWS account id, got \"1234\"");
+        assertThat(devProblems("region", "Europe")).containsExactly(
+                DEV + "region: must be an AWS region name such as eu-west-1, got \"Europe\"");
+        assertThat(problems(with(platform(), "project", "Data_Platform"), "dev")).singleElement().asString()
+                .startsWith("platform.project: must be 2-20 characters: lowercase letters, digits and '-'");
+    }
+
+    @Test
+    void reservedAndInvalidTagsAreRejected() {
+        assertThat(devProblems("tags", Map.of("Project", "x"))).containsExactly(
+                DEV + "tags.Project: is set by the platform itself; reserved tag keys: Environment, Project");
+        assertThat(devProblems("tags", Map.of("aws:owner", "x"))).containsExactly(
+                DEV + "tags.aws:owner: tag keys must be 1-128 characters and must not start with \"aws:\"");
+    }
+
+    @Test
+    void allProblemsAreReportedTogether() {
+        Map<String, Object> bad = with(with(with(platform(), "environments.dev.network.azCount", 1),
+                "environments.dev.network.vpcCidr", "10.0.0.0/8"),
+                "environments.dev.dataLake.buckets.raw.standardIaDays", 10);
+        assertThat(problems(bad, "dev")).hasSize(3);
+        assertThatThrownBy(() -> ConfigLoader.load(bad, "dev", Map.of()))
+                .hasMessageStartingWith("Invalid platform configuration (3 problems):\n  - " + DEV);
+    }
+}
