@@ -2,15 +2,24 @@ package io.dataplatform;
 
 import io.dataplatform.config.PlatformConfig;
 import io.dataplatform.datalake.DataLakeStack;
+import io.dataplatform.emr.EmrStack;
 import io.dataplatform.network.NetworkStack;
+import io.dataplatform.core.PlatformStack;
+import java.util.List;
 import software.amazon.awscdk.App;
 
 /** All stacks of one environment, wired through typed props. */
-public record Platform(NetworkStack network, DataLakeStack dataLake) {
+public record Platform(NetworkStack network, DataLakeStack dataLake, EmrStack emr) {
+
+    /** Every stack, in deployment order. */
+    public List<PlatformStack> stacks() {
+        return List.of(network, dataLake, emr);
+    }
 
     public static Platform build(App app, PlatformConfig config) {
         NetworkStack network = new NetworkStack(app, config);
         DataLakeStack dataLake = new DataLakeStack(app, config);
-        return new Platform(network, dataLake);
+        EmrStack emr = new EmrStack(app, config, network.vpc(), dataLake.buckets());
+        return new Platform(network, dataLake, emr);
     }
 }

@@ -72,7 +72,7 @@ class ConfigValidationTest {
     @Test
     void unknownKeysAreRejectedAtEveryLevel() {
         assertThat(devProblems("netwrok", Map.of())).containsExactly(
-                DEV + "netwrok: unknown key; allowed keys here: account, dataLake, network, production, region, removalPolicy, tags");
+                DEV + "netwrok: unknown key; allowed keys here: account, dataLake, emr, network, production, region, removalPolicy, tags");
         assertThat(devProblems("network.azCuont", 3)).singleElement().asString()
                 .startsWith(DEV + "network.azCuont: unknown key; allowed keys here: availabilityZones, azCount,");
         assertThat(devProblems("dataLake.buckets.raw.standardIADays", 40)).singleElement().asString()
@@ -225,6 +225,47 @@ class ConfigValidationTest {
                 DEV + "tags.Project: is set by the platform itself; reserved tag keys: Environment, Project");
         assertThat(devProblems("tags", Map.of("aws:owner", "x"))).containsExactly(
                 DEV + "tags.aws:owner: tag keys must be 1-128 characters and must not start with \"aws:\"");
+    }
+
+    @Test
+    void emrDefaultsAreTheCurrentReleaseOnGravitonWithSpotCores() {
+        EmrConfig emr = ConfigLoader.load(platform(), "dev", Map.of()).emr();
+        assertThat(emr).isEqualTo(new EmrConfig("emr-7.13.0", "m7g.xlarge", "m7g.xlarge", 2, true, 30, false,
+                java.util.Optional.empty()));
+    }
+
+    @Test
+    void emrReleaseLabelMustBeAnEmr6Or7Label() {
+        assertThat(devProblems("emr.releaseLabel", "7.13.0")).containsExactly(
+                DEV + "emr.releaseLabel: must be an EMR 6.x or 7.x release label such as emr-7.13.0, got \"7.13.0\"");
+        assertThat(devProblems("emr.releaseLabel", "emr-5.36.0")).singleElement().asString().contains("got \"emr-5.36.0\"");
+    }
+
+    @Test
+    void emrInstanceTypesAndCountsAreChecked() {
+        assertThat(devProblems("emr.coreInstanceType", "big")).containsExactly(
+                DEV + "emr.coreInstanceType: must be an EC2 instance type such as m7g.xlarge, got \"big\"");
+        assertThat(devProblems("emr.coreInstanceCount", 0)).containsExactly(
+                DEV + "emr.coreInstanceCount: must be a whole number from 1 to 50, got 0");
+        assertThat(devProblems("emr.spotCore", "yes")).containsExactly(DEV + "emr.spotCore: must be true or false, got \"yes\"");
+    }
+
+    @Test
+    void emrIdleTimeoutMustBeWithinWhatEmrAccepts() {
+        assertThat(devProblems("emr.idleTimeoutMinutes", 0)).containsExactly(
+                DEV + "emr.idleTimeoutMinutes: must be a whole number from 1 to 10080, got 0");
+        assertThat(devProblems("emr.idleTimeoutMinutes", 10081)).singleElement().asString().endsWith("got 10081");
+    }
+
+    @Test
+    void inTransitEncryptionNeedsCertificates() {
+        assertThat(devProblems("emr.inTransitEncryption", true)).containsExactly(DEV + "emr.inTransitEncryption: needs "
+                + "tlsCertificatesKey: EMR in-transit encryption requires PEM certificates (see README, EMR security configuration)");
+        assertThat(devProblems("emr.tlsCertificatesKey", "certs.tar")).singleElement().asString()
+                .startsWith(DEV + "emr.tlsCertificatesKey: must be the key of a .zip of PEM certificates");
+        PlatformConfig ok = ConfigLoader.load(with(with(platform(), "environments.dev.emr.inTransitEncryption", true),
+                "environments.dev.emr.tlsCertificatesKey", "emr/tls/certs.zip"), "dev", Map.of());
+        assertThat(ok.emr().tlsCertificatesKey()).contains("emr/tls/certs.zip");
     }
 
     @Test

@@ -45,15 +45,18 @@ public final class Synth {
         app.synth();
         return new Synthesized(config, platformStacks,
                 Template.fromStack(platformStacks.network()),
-                Template.fromStack(platformStacks.dataLake()));
+                Template.fromStack(platformStacks.dataLake()),
+                Template.fromStack(platformStacks.emr()));
     }
 
     /** The result of one synthesis. */
-    public record Synthesized(PlatformConfig config, Platform platform, Template network, Template dataLake) {
+    public record Synthesized(PlatformConfig config, Platform platform, Template network, Template dataLake,
+                              Template emr) {
         public Map<String, Template> templatesByStack() {
             Map<String, Template> all = new LinkedHashMap<>();
             all.put("network", network);
             all.put("datalake", dataLake);
+            all.put("emr", emr);
             return all;
         }
     }

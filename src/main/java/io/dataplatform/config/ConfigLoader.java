@@ -33,6 +33,10 @@ public final class ConfigLoader {
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\\d");
     private static final Pattern AZ = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\\d[a-z]");
     private static final Pattern ANY = Pattern.compile("(?s).*");
+    private static final Pattern RELEASE_LABEL = Pattern.compile("emr-(6|7)\\.\\d{1,2}\\.\\d{1,2}");
+    private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[0-9]*[a-z]+");
+    private static final Pattern S3_KEY = Pattern.compile("[A-Za-z0-9!_.*'()/-]{1,1024}\\.zip");
+    static final String DEFAULT_EMR_RELEASE = "emr-7.13.0";
     private static final Set<String> RESERVED_TAGS = Set.of("Project", "Environment");
 
     private ConfigLoader() {
@@ -91,8 +95,9 @@ public final class ConfigLoader {
         tags.forEach((key, value) -> validateTag(env, key, value));
         NetworkConfig network = readNetwork(env.section("network"), region.isPresent());
         DataLakeConfig dataLake = readDataLake(env.section("dataLake"));
+        EmrConfig emr = readEmr(env.section("emr"));
         env.rejectUnknownKeys();
-        return new PlatformConfig(project, envName, production, account, region, removal, tags, network, dataLake);
+        return new PlatformConfig(project, envName, production, account, region, removal, tags, network, dataLake, emr);
     }
 
     private static void validateTag(ConfigSection env, String key, String value) {
@@ -147,6 +152,26 @@ public final class ConfigLoader {
                     + LogRetention.allowedDays() + ", got " + flowLogRetention);
         }
         return new NetworkConfig(cidrText, azCount, azs, natMode, natCount, publicMask, privateMask, flowLogRetention);
+    }
+
+    private static EmrConfig readEmr(ConfigSection emr) {
+        String release = emr.string("releaseLabel", DEFAULT_EMR_RELEASE, RELEASE_LABEL,
+                "an EMR 6.x or 7.x release label such as " + DEFAULT_EMR_RELEASE);
+        String primary = emr.string("primaryInstanceType", "m7g.xlarge", INSTANCE_TYPE, "an EC2 instance type such as m7g.xlarge");
+        String core = emr.string("coreInstanceType", "m7g.xlarge", INSTANCE_TYPE, "an EC2 instance type such as m7g.xlarge");
+        int coreCount = emr.integer("coreInstanceCount", 2, 1, 50);
+        boolean spotCore = emr.bool("spotCore", true);
+        // EMR's AutoTerminationPolicy accepts 1 minute to 7 days.
+        int idle = emr.integer("idleTimeoutMinutes", 30, 1, 7 * 24 * 60);
+        boolean inTransit = emr.bool("inTransitEncryption", false);
+        Optional<String> certificates = Optional.ofNullable(emr.string("tlsCertificatesKey", null, S3_KEY,
+                "the key of a .zip of PEM certificates in the artifacts bucket, e.g. emr/tls/certs.zip"));
+        emr.rejectUnknownKeys();
+        if (inTransit && certificates.isEmpty()) {
+            emr.problem("inTransitEncryption", "needs tlsCertificatesKey: EMR in-transit encryption requires PEM "
+                    + "certificates (see README, EMR security configuration)");
+        }
+        return new EmrConfig(release, primary, core, coreCount, spotCore, idle, inTransit, certificates);
     }
 
     private static DataLakeConfig readDataLake(ConfigSection lake) {

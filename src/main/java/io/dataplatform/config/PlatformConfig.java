@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param region      target region, from config or {@code CDK_DEFAULT_REGION}
  * @param removal     what happens to stateful resources on delete
  * @param extraTags   tags added to every resource besides {@code Project} and {@code Environment}
+ * @param emr         transient EMR clusters of the sample pipeline
  */
 public record PlatformConfig(
         String project,
@@ -23,7 +24,8 @@ public record PlatformConfig(
         RemovalMode removal,
         Map<String, String> extraTags,
         NetworkConfig network,
-        DataLakeConfig dataLake) {
+        DataLakeConfig dataLake,
+        EmrConfig emr) {
 
     public PlatformConfig {
         extraTags = Map.copyOf(extraTags);

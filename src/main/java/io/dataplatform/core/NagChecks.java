@@ -1,22 +1,50 @@
 package io.dataplatform.core;
 
-import io.github.cdklabs.cdknag.AwsSolutionsChecks;
-import software.amazon.awscdk.Acknowledgment;
+import java.util.Map;
+import java.util.regex.Pattern;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Validations;
 import software.constructs.IConstruct;
 
-/** cdk-nag AwsSolutions on every synth, and the single way acknowledgments are written. */
+/**
+ * cdk-nag AwsSolutions on every synth, and the single way its findings are acknowledged.
+ *
+ * <p>Acknowledgments are recorded on the construct they concern and only silence findings on
+ * resources at or below it (see {@link ScopedNagPlugin}); aws-cdk-lib's own
+ * {@code Validations.acknowledge} would silence a rule id app-wide and cannot take finding ids
+ * that contain "::" (every IAM4 finding does).
+ */
 public final class NagChecks {
+    /** Metadata type under which acknowledgments are recorded on constructs. */
+    public static final String ACKNOWLEDGMENT_METADATA = "dataplatform:nag-acknowledgment";
+
     private NagChecks() {
     }
 
     public static void enable(App app) {
-        Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+        Validations.of(app).addPlugins(new ScopedNagPlugin(app));
     }
 
-    /** Acknowledges {@code ruleId} on {@code construct} only; the reason must say why it is safe. */
-    public static void acknowledge(IConstruct construct, String ruleId, String reason) {
-        Validations.of(construct).acknowledge(Acknowledgment.builder().id(ruleId).reason(reason).build());
+    /**
+     * Acknowledges one exact finding, e.g. {@code AwsSolutions-S1} or
+     * {@code AwsSolutions-IAM5[Resource::*]}, on {@code construct} and its children only.
+     */
+    public static void acknowledge(IConstruct construct, String finding, String reason) {
+        record(construct, Pattern.quote(finding), reason);
+    }
+
+    /**
+     * Acknowledges the findings of {@code rule} whose bracketed detail matches {@code detail}, for
+     * findings that embed values only known at synth time (such as cross-stack references).
+     */
+    public static void acknowledgeMatching(IConstruct construct, String rule, String detail, String reason) {
+        record(construct, Pattern.quote(rule + "[") + detail + Pattern.quote("]"), reason);
+    }
+
+    private static void record(IConstruct construct, String findingRegex, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("a cdk-nag acknowledgment needs a reason: " + findingRegex);
+        }
+        construct.getNode().addMetadata(ACKNOWLEDGMENT_METADATA, Map.of("finding", findingRegex, "reason", reason));
     }
 }

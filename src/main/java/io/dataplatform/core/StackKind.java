@@ -3,7 +3,8 @@ package io.dataplatform.core;
 /** The stacks of one environment, in deployment order. */
 public enum StackKind {
     NETWORK("network", "VPC, subnets, NAT, S3 gateway endpoint and flow logs"),
-    DATALAKE("datalake", "raw, curated, artifacts and logs buckets");
+    DATALAKE("datalake", "raw, curated, artifacts and logs buckets"),
+    EMR("emr", "EMR roles, managed security groups, security configuration and the sample pipeline");
 
     private final String key;
     private final String description;

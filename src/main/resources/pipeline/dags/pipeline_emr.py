@@ -1,0 +1,163 @@
+"""pipeline_emr: per-seller sales aggregates on a transient EMR cluster.
+
+Waits for the input CSV in the raw bucket, starts a transient EMR cluster with the platform's
+roles, security groups, private subnet and security configuration, runs the Spark job from the
+artifacts bucket, waits for it, and always terminates the cluster (even when a step failed), with
+an idle auto-termination policy as a second safety net. Results land in the curated bucket as
+Parquet partitioned by run date.
+
+No bucket, role, subnet or group name is written here: every one is an Airflow Variable that the
+scheduler provides as an AIRFLOW_VAR_<NAME> environment variable. Variables read:
+
+  AIRFLOW_VAR_PLATFORM_PROJECT           project tag of the platform (e.g. dataplat)
+  AIRFLOW_VAR_PLATFORM_ENVIRONMENT       environment tag (e.g. dev)
+  AIRFLOW_VAR_RAW_BUCKET                 bucket holding the input CSV
+  AIRFLOW_VAR_CURATED_BUCKET             bucket receiving the Parquet output
+  AIRFLOW_VAR_ARTIFACTS_BUCKET           bucket holding jobs/processar_vendas.py
+  AIRFLOW_VAR_EMR_LOG_URI                s3:// prefix for cluster logs
+  AIRFLOW_VAR_EMR_RELEASE_LABEL          EMR release, e.g. emr-7.13.0
+  AIRFLOW_VAR_EMR_SERVICE_ROLE           EMR service role name
+  AIRFLOW_VAR_EMR_INSTANCE_PROFILE       instance profile of the cluster nodes
+  AIRFLOW_VAR_EMR_AUTOSCALING_ROLE       EMR auto-scaling role name
+  AIRFLOW_VAR_EMR_SECURITY_CONFIGURATION EMR security configuration name
+  AIRFLOW_VAR_EMR_SUBNET_ID              private subnet for the cluster
+  AIRFLOW_VAR_EMR_PRIMARY_SG             EMR-managed security group of the primary node
+  AIRFLOW_VAR_EMR_CORE_SG                EMR-managed security group of core and task nodes
+  AIRFLOW_VAR_EMR_SERVICE_ACCESS_SG      EMR service-access security group
+  AIRFLOW_VAR_EMR_PRIMARY_INSTANCE_TYPE  instance type of the primary node (on demand)
+  AIRFLOW_VAR_EMR_CORE_INSTANCE_TYPE     instance type of the core nodes
+  AIRFLOW_VAR_EMR_CORE_INSTANCE_COUNT    number of core nodes
+  AIRFLOW_VAR_EMR_CORE_MARKET            SPOT or ON_DEMAND for the core nodes
+  AIRFLOW_VAR_EMR_IDLE_TIMEOUT_SECONDS   idle seconds before EMR terminates the cluster itself
+"""
+from __future__ import annotations
+
+import pendulum
+from airflow.providers.amazon.aws.operators.emr import (
+    EmrAddStepsOperator,
+    EmrCreateJobFlowOperator,
+    EmrTerminateJobFlowOperator,
+)
+from airflow.providers.amazon.aws.sensors.emr import EmrStepSensor
+from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
+from airflow.sdk import DAG, task
+
+INPUT_KEY = "samples/vendas/dados_vendas.csv"
+JOB_KEY = "jobs/processar_vendas.py"
+OUTPUT_PREFIX = "vendas_por_vendedor"
+CLUSTER_ID = "{{ task_instance.xcom_pull(task_ids='criar_cluster_emr') }}"
+
+JOB_FLOW_OVERRIDES = {
+    "Name": "{{ var.value.platform_project }}-{{ var.value.platform_environment }}-pipeline-emr-{{ ds_nodash }}",
+    "ReleaseLabel": "{{ var.value.emr_release_label }}",
+    "Applications": [{"Name": "Spark"}],
+    "LogUri": "{{ var.value.emr_log_uri }}",
+    "ServiceRole": "{{ var.value.emr_service_role }}",
+    "JobFlowRole": "{{ var.value.emr_instance_profile }}",
+    "AutoScalingRole": "{{ var.value.emr_autoscaling_role }}",
+    "SecurityConfiguration": "{{ var.value.emr_security_configuration }}",
+    "AutoTerminationPolicy": {"IdleTimeout": "{{ var.value.emr_idle_timeout_seconds }}"},
+    "Instances": {
+        "Ec2SubnetId": "{{ var.value.emr_subnet_id }}",
+        "EmrManagedMasterSecurityGroup": "{{ var.value.emr_primary_sg }}",
+        "EmrManagedSlaveSecurityGroup": "{{ var.value.emr_core_sg }}",
+        "ServiceAccessSecurityGroup": "{{ var.value.emr_service_access_sg }}",
+        "InstanceGroups": [
+            {
+                "Name": "primary",
+                "Market": "ON_DEMAND",
+                "InstanceRole": "MASTER",
+                "InstanceType": "{{ var.value.emr_primary_instance_type }}",
+                "InstanceCount": 1,
+            },
+            {
+                "Name": "core",
+                "Market": "{{ var.value.emr_core_market }}",
+                "InstanceRole": "CORE",
+                "InstanceType": "{{ var.value.emr_core_instance_type }}",
+                "InstanceCount": "{{ var.value.emr_core_instance_count }}",
+            },
+        ],
+        "KeepJobFlowAliveWhenNoSteps": True,
+        "TerminationProtected": False,
+    },
+    # AmazonEMRServicePolicy_v2 only acts on resources carrying this tag; EMR copies cluster
+    # tags to the instances and network interfaces it creates.
+    "Tags": [
+        {"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"},
+        {"Key": "Project", "Value": "{{ var.value.platform_project }}"},
+        {"Key": "Environment", "Value": "{{ var.value.platform_environment }}"},
+        {"Key": "Pipeline", "Value": "pipeline_emr"},
+    ],
+    "VisibleToAllUsers": True,
+}
+
+SPARK_STEPS = [
+    {
+        "Name": "processar-vendas",
+        "ActionOnFailure": "CONTINUE",
+        "HadoopJarStep": {
+            "Jar": "command-runner.jar",
+            "Args": [
+                "spark-submit",
+                "--deploy-mode",
+                "cluster",
+                "s3://{{ var.value.artifacts_bucket }}/" + JOB_KEY,
+                "s3://{{ var.value.raw_bucket }}/" + INPUT_KEY,
+                "s3://{{ var.value.curated_bucket }}/" + OUTPUT_PREFIX,
+                "{{ ds }}",
+            ],
+        },
+    }
+]
+
+with DAG(
+    dag_id="pipeline_emr",
+    description="Per-seller sales aggregates with Spark on a transient EMR cluster",
+    start_date=pendulum.datetime(2025, 9, 1, tz="UTC"),
+    schedule=None,
+    catchup=False,
+    max_active_runs=1,
+    tags=["emr", "spark", "sample"],
+    # Renders "{{ var.value.emr_core_instance_count }}" as the integer EMR expects.
+    render_template_as_native_obj=True,
+    default_args={"retries": 0},
+) as dag:
+    aguardar_entrada = S3KeySensor(
+        task_id="aguardar_entrada",
+        bucket_name="{{ var.value.raw_bucket }}",
+        bucket_key=INPUT_KEY,
+        mode="reschedule",
+        poke_interval=60,
+        timeout=60 * 60,
+    )
+    criar_cluster = EmrCreateJobFlowOperator(
+        task_id="criar_cluster_emr",
+        job_flow_overrides=JOB_FLOW_OVERRIDES,
+    )
+    adicionar_steps = EmrAddStepsOperator(
+        task_id="adicionar_steps_spark",
+        job_flow_id=CLUSTER_ID,
+        steps=SPARK_STEPS,
+    )
+    aguardar_step = EmrStepSensor(
+        task_id="aguardar_step_spark",
+        job_flow_id=CLUSTER_ID,
+        step_id="{{ task_instance.xcom_pull(task_ids='adicionar_steps_spark')[0] }}",
+        mode="reschedule",
+        poke_interval=60,
+        timeout=60 * 60,
+    )
+    terminar_cluster = EmrTerminateJobFlowOperator(
+        task_id="terminar_cluster_emr",
+        job_flow_id=CLUSTER_ID,
+        trigger_rule="all_done",
+    )
+
+    @task(trigger_rule="one_failed", retries=0)
+    def falhar_se_algo_falhou():
+        # The terminate task succeeds even after a failed step; this leaf fails the run instead.
+        raise RuntimeError("an upstream task failed; see its log (the cluster was terminated)")
+
+    aguardar_entrada >> criar_cluster >> adicionar_steps >> aguardar_step >> terminar_cluster
+    [aguardar_entrada, criar_cluster, adicionar_steps, aguardar_step] >> falhar_se_algo_falhou()
