@@ -21,4 +21,13 @@ class StatefulLogicalIdsTest {
         assertThat(resources(Synth.shipped(env).dataLake(), "AWS::S3::Bucket").keySet()).containsExactlyInAnyOrder(
                 "RawBucket672A0DBB", "CuratedBucket90F6C1E7", "ArtifactsBucket88671897", "LogsBucket5C52C3D2");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void airflowStateLogicalIdsNeverChange(String env) {
+        var scheduler = Synth.shipped(env).scheduler();
+        assertThat(resources(scheduler, "AWS::EC2::Volume").keySet()).containsExactly("DataVolume175940C2");
+        assertThat(resources(scheduler, "AWS::SecretsManager::Secret").keySet())
+                .containsExactlyInAnyOrder("SecretsAdminPasswordA3C880B6", "SecretsKeys52995371");
+    }
 }

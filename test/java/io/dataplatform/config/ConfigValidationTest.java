@@ -72,7 +72,7 @@ class ConfigValidationTest {
     @Test
     void unknownKeysAreRejectedAtEveryLevel() {
         assertThat(devProblems("netwrok", Map.of())).containsExactly(
-                DEV + "netwrok: unknown key; allowed keys here: account, dataLake, emr, network, production, region, removalPolicy, tags");
+                DEV + "netwrok: unknown key; allowed keys here: account, dataLake, emr, network, production, region, removalPolicy, scheduler, tags");
         assertThat(devProblems("network.azCuont", 3)).singleElement().asString()
                 .startsWith(DEV + "network.azCuont: unknown key; allowed keys here: availabilityZones, azCount,");
         assertThat(devProblems("dataLake.buckets.raw.standardIADays", 40)).singleElement().asString()
@@ -266,6 +266,63 @@ class ConfigValidationTest {
         PlatformConfig ok = ConfigLoader.load(with(with(platform(), "environments.dev.emr.inTransitEncryption", true),
                 "environments.dev.emr.tlsCertificatesKey", "emr/tls/certs.zip"), "dev", Map.of());
         assertThat(ok.emr().tlsCertificatesKey()).contains("emr/tls/certs.zip");
+    }
+
+    @Test
+    void schedulerDefaultsDependOnProduction() {
+        SchedulerConfig dev = ConfigLoader.load(platform(), "dev", Map.of()).scheduler();
+        SchedulerConfig prod = ConfigLoader.load(platform(), "prod", Map.of()).scheduler();
+        assertThat(dev.instanceType()).isEqualTo("t4g.medium");
+        assertThat(prod.instanceType()).isEqualTo("m7g.large");
+        assertThat(dev.arm64()).isTrue();
+        assertThat(dev.airflowVersion()).isEqualTo("3.3.2");
+        assertThat(dev.offHours()).contains(new SchedulerConfig.OffHours("cron(0 20 ? * MON-FRI *)", "cron(0 7 ? * MON-FRI *)", "UTC"));
+        assertThat(prod.offHours()).isEmpty();
+        assertThat(dev.uiAllowedCidr()).isEmpty();
+    }
+
+    @Test
+    void schedulerImageFollowsAndMustMatchTheInstanceArchitecture() {
+        Map<String, Object> x86 = with(platform(), "environments.dev.scheduler.instanceType", "m7i.large");
+        assertThat(ConfigLoader.load(x86, "dev", Map.of()).scheduler().amiSsmParameter())
+                .isEqualTo("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
+        assertThat(problems(with(x86, "environments.dev.scheduler.amiSsmParameter",
+                "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"), "dev")).containsExactly(DEV
+                + "scheduler.amiSsmParameter: is for arm64 but instanceType m7i.large is x86_64; use an image of the same architecture");
+    }
+
+    @Test
+    void airflowUiIsNeverOpenToTheInternet() {
+        assertThat(devProblems("scheduler.uiAllowedCidr", "0.0.0.0/0")).containsExactly(DEV
+                + "scheduler.uiAllowedCidr: must be /8 or narrower (the Airflow UI must never be open to the internet), got 0.0.0.0/0");
+        assertThat(devProblems("scheduler.uiAllowedCidr", "my office")).singleElement().asString()
+                .startsWith(DEV + "scheduler.uiAllowedCidr: must be an IPv4 CIDR block");
+    }
+
+    @Test
+    void airflowAndPythonVersionsAreChecked() {
+        assertThat(devProblems("scheduler.airflowVersion", "2.10.5")).containsExactly(
+                DEV + "scheduler.airflowVersion: must be an Airflow 3 version such as 3.3.2, got \"2.10.5\"");
+        assertThat(devProblems("scheduler.pythonVersion", "3.9")).singleElement().asString()
+                .startsWith(DEV + "scheduler.pythonVersion: must be a Python version Airflow publishes constraints for");
+    }
+
+    @Test
+    void offHoursScheduleIsChecked() {
+        assertThat(devProblems("scheduler.offHours.stopCron", "0 20 * * *")).singleElement().asString()
+                .startsWith(DEV + "scheduler.offHours.stopCron: must be an EventBridge Scheduler cron expression");
+        assertThat(devProblems("scheduler.offHours.timezone", "lisbon")).containsExactly(
+                DEV + "scheduler.offHours.timezone: must be an IANA time zone such as Europe/Lisbon or UTC, got \"lisbon\"");
+        assertThat(ConfigLoader.load(with(platform(), "environments.dev.scheduler.offHours.enabled", false), "dev", Map.of())
+                .scheduler().offHours()).isEmpty();
+    }
+
+    @Test
+    void schedulerSizesAreChecked() {
+        assertThat(devProblems("scheduler.dataVolumeGb", 5)).containsExactly(
+                DEV + "scheduler.dataVolumeGb: must be a whole number from 10 to 16384, got 5");
+        assertThat(devProblems("scheduler.bootstrapTimeoutMinutes", 5)).containsExactly(
+                DEV + "scheduler.bootstrapTimeoutMinutes: must be a whole number from 10 to 720, got 5");
     }
 
     @Test

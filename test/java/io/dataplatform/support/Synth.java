@@ -46,17 +46,19 @@ public final class Synth {
         return new Synthesized(config, platformStacks,
                 Template.fromStack(platformStacks.network()),
                 Template.fromStack(platformStacks.dataLake()),
-                Template.fromStack(platformStacks.emr()));
+                Template.fromStack(platformStacks.emr()),
+                Template.fromStack(platformStacks.scheduler()));
     }
 
     /** The result of one synthesis. */
     public record Synthesized(PlatformConfig config, Platform platform, Template network, Template dataLake,
-                              Template emr) {
+                              Template emr, Template scheduler) {
         public Map<String, Template> templatesByStack() {
             Map<String, Template> all = new LinkedHashMap<>();
             all.put("network", network);
             all.put("datalake", dataLake);
             all.put("emr", emr);
+            all.put("scheduler", scheduler);
             return all;
         }
     }

@@ -37,6 +37,12 @@ public final class ConfigLoader {
     private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[0-9]*[a-z]+");
     private static final Pattern S3_KEY = Pattern.compile("[A-Za-z0-9!_.*'()/-]{1,1024}\\.zip");
     static final String DEFAULT_EMR_RELEASE = "emr-7.13.0";
+    static final String DEFAULT_AIRFLOW = "3.3.2";
+    private static final Pattern AIRFLOW_VERSION = Pattern.compile("3\\.\\d{1,2}\\.\\d{1,2}");
+    private static final Pattern PYTHON_VERSION = Pattern.compile("3\\.(10|11|12|13)");
+    private static final Pattern SSM_PARAMETER = Pattern.compile("/aws/service/[A-Za-z0-9_./-]+");
+    private static final Pattern CRON = Pattern.compile("cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)");
+    private static final Pattern TIMEZONE = Pattern.compile("UTC|[A-Z][A-Za-z_]+(/[A-Z][A-Za-z_-]+){1,2}");
     private static final Set<String> RESERVED_TAGS = Set.of("Project", "Environment");
 
     private ConfigLoader() {
@@ -96,8 +102,10 @@ public final class ConfigLoader {
         NetworkConfig network = readNetwork(env.section("network"), region.isPresent());
         DataLakeConfig dataLake = readDataLake(env.section("dataLake"));
         EmrConfig emr = readEmr(env.section("emr"));
+        SchedulerConfig scheduler = readScheduler(env.section("scheduler"), production);
         env.rejectUnknownKeys();
-        return new PlatformConfig(project, envName, production, account, region, removal, tags, network, dataLake, emr);
+        return new PlatformConfig(project, envName, production, account, region, removal, tags, network, dataLake, emr,
+                scheduler);
     }
 
     private static void validateTag(ConfigSection env, String key, String value) {
@@ -172,6 +180,43 @@ public final class ConfigLoader {
                     + "certificates (see README, EMR security configuration)");
         }
         return new EmrConfig(release, primary, core, coreCount, spotCore, idle, inTransit, certificates);
+    }
+
+    private static SchedulerConfig readScheduler(ConfigSection s, boolean production) {
+        String type = s.string("instanceType", production ? "m7g.large" : "t4g.medium", INSTANCE_TYPE,
+                "an EC2 instance type such as t4g.medium");
+        boolean arm = new SchedulerConfig(type, "", "", "", 0, 0, 0, Optional.empty(), Optional.empty()).arm64();
+        String ami = s.string("amiSsmParameter", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-"
+                + (arm ? "arm64" : "x86_64"), SSM_PARAMETER, "a public AWS SSM parameter path such as "
+                + "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
+        String airflow = s.string("airflowVersion", DEFAULT_AIRFLOW, AIRFLOW_VERSION, "an Airflow 3 version such as 3.3.2");
+        String python = s.string("pythonVersion", "3.12", PYTHON_VERSION, "a Python version Airflow publishes constraints for: 3.10 to 3.13");
+        int root = s.integer("rootVolumeGb", 30, 20, 1024);
+        int data = s.integer("dataVolumeGb", 20, 10, 16384);
+        int timeout = s.integer("bootstrapTimeoutMinutes", 40, 10, 720);
+        Optional<String> ui = Optional.ofNullable(s.string("uiAllowedCidr", null, ANY, "an IPv4 CIDR block"));
+        ConfigSection off = s.section("offHours");
+        boolean offEnabled = off.bool("enabled", !production);
+        String stop = off.string("stopCron", "cron(0 20 ? * MON-FRI *)", CRON, "an EventBridge Scheduler cron expression such as cron(0 20 ? * MON-FRI *)");
+        String start = off.string("startCron", "cron(0 7 ? * MON-FRI *)", CRON, "an EventBridge Scheduler cron expression such as cron(0 7 ? * MON-FRI *)");
+        String timezone = off.string("timezone", "UTC", TIMEZONE, "an IANA time zone such as Europe/Lisbon or UTC");
+        off.rejectUnknownKeys();
+        s.rejectUnknownKeys();
+        if (arm != ami.contains("arm64")) {
+            s.problem("amiSsmParameter", "is for " + (ami.contains("arm64") ? "arm64" : "x86_64") + " but instanceType "
+                    + type + " is " + (arm ? "arm64 (Graviton)" : "x86_64") + "; use an image of the same architecture");
+        }
+        ui.ifPresent(cidr -> {
+            Optional<Ipv4Cidr> parsed = Ipv4Cidr.parse(cidr);
+            if (parsed.isEmpty()) {
+                s.problem("uiAllowedCidr", "must be an IPv4 CIDR block such as 203.0.113.0/24, got \"" + cidr + "\"");
+            } else if (parsed.get().prefix() < 8) {
+                s.problem("uiAllowedCidr", "must be /8 or narrower (the Airflow UI must never be open to the internet), got " + cidr);
+            }
+        });
+        Optional<SchedulerConfig.OffHours> offHours = offEnabled
+                ? Optional.of(new SchedulerConfig.OffHours(stop, start, timezone)) : Optional.empty();
+        return new SchedulerConfig(type, ami, airflow, python, root, data, timeout, ui, offHours);
     }
 
     private static DataLakeConfig readDataLake(ConfigSection lake) {

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param removal     what happens to stateful resources on delete
  * @param extraTags   tags added to every resource besides {@code Project} and {@code Environment}
  * @param emr         transient EMR clusters of the sample pipeline
+ * @param scheduler   the Airflow instance
  */
 public record PlatformConfig(
         String project,
@@ -25,7 +26,8 @@ public record PlatformConfig(
         Map<String, String> extraTags,
         NetworkConfig network,
         DataLakeConfig dataLake,
-        EmrConfig emr) {
+        EmrConfig emr,
+        SchedulerConfig scheduler) {
 
     public PlatformConfig {
         extraTags = Map.copyOf(extraTags);

@@ -41,6 +41,16 @@ public final class NagChecks {
         record(construct, Pattern.quote(rule + "[") + detail + Pattern.quote("]"), reason);
     }
 
+    /**
+     * Acknowledges a finding of aws-cdk-lib's CloudFormation rule validation (not cdk-nag), e.g.
+     * {@code E1152}. aws-cdk-lib matches these by id across the whole app, so use it only for a
+     * rule that is wrong for this template, and say why.
+     */
+    public static void acknowledgeTemplateRule(IConstruct construct, String ruleId, String reason) {
+        Validations.of(construct).acknowledge(software.amazon.awscdk.Acknowledgment.builder()
+                .id("CloudFormation-Validate::" + ruleId).reason(reason).build());
+    }
+
     private static void record(IConstruct construct, String findingRegex, String reason) {
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("a cdk-nag acknowledgment needs a reason: " + findingRegex);

@@ -4,7 +4,8 @@ package io.dataplatform.core;
 public enum StackKind {
     NETWORK("network", "VPC, subnets, NAT, S3 gateway endpoint and flow logs"),
     DATALAKE("datalake", "raw, curated, artifacts and logs buckets"),
-    EMR("emr", "EMR roles, managed security groups, security configuration and the sample pipeline");
+    EMR("emr", "EMR roles, managed security groups, security configuration and the sample pipeline"),
+    SCHEDULER("scheduler", "Airflow on EC2: instance, role, data volume, secrets, off-hours schedule");
 
     private final String key;
     private final String description;

@@ -1,12 +1,9 @@
 package io.dataplatform.emr;
 
 import io.dataplatform.config.LogRetention;
+import io.dataplatform.core.ClasspathFiles;
 import io.dataplatform.core.NagChecks;
 import io.dataplatform.network.NetworkStack;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Arn;
@@ -85,7 +82,7 @@ public final class EmrSecurityGroups extends Construct {
                 .runtime(Runtime.PYTHON_3_14)
                 .architecture(Architecture.ARM_64)
                 .handler("index.handler")
-                .code(Code.fromInline(handlerSource()))
+                .code(Code.fromInline(ClasspathFiles.read(HANDLER_SOURCE)))
                 .timeout(Duration.minutes(2))
                 .logGroup(LogGroup.Builder.create(this, "RevokeRulesOnDeleteLogs")
                         .retention(LogRetention.of(30)).removalPolicy(RemovalPolicy.DESTROY).build())
@@ -110,17 +107,6 @@ public final class EmrSecurityGroups extends Construct {
                 .properties(Map.of("SecurityGroupIds", List.of(primary.getSecurityGroupId(), core.getSecurityGroupId(),
                         serviceAccess.getSecurityGroupId())))
                 .build();
-    }
-
-    private static String handlerSource() {
-        try (InputStream in = EmrSecurityGroups.class.getResourceAsStream(HANDLER_SOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + HANDLER_SOURCE);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     public SecurityGroup primary() {

@@ -1,0 +1,38 @@
+package io.dataplatform.config;
+
+import java.util.Optional;
+
+/**
+ * The Airflow instance of one environment.
+ *
+ * @param instanceType          EC2 instance type (Graviton types end their family in "g")
+ * @param amiSsmParameter       public SSM parameter of the image, resolved once at launch only
+ * @param airflowVersion        Apache Airflow version installed with its official constraints
+ * @param pythonVersion         Python used for the Airflow venv (constraints are per Python)
+ * @param rootVolumeGb          size of the encrypted gp3 root volume
+ * @param dataVolumeGb          size of the encrypted gp3 volume holding PostgreSQL (retained)
+ * @param bootstrapTimeoutMinutes how long CloudFormation waits for a healthy Airflow
+ * @param uiAllowedCidr         optional CIDR allowed to reach port 8080 (default: SSM only)
+ * @param offHours              nightly stop / morning start, or empty for always on
+ */
+public record SchedulerConfig(
+        String instanceType,
+        String amiSsmParameter,
+        String airflowVersion,
+        String pythonVersion,
+        int rootVolumeGb,
+        int dataVolumeGb,
+        int bootstrapTimeoutMinutes,
+        Optional<String> uiAllowedCidr,
+        Optional<OffHours> offHours) {
+
+    /** Whether the instance type is Graviton (arm64). */
+    public boolean arm64() {
+        String family = instanceType.substring(0, instanceType.indexOf('.'));
+        return family.matches("[a-z]+\\d+[a-z]*g[a-z]*") && !family.startsWith("g");
+    }
+
+    /** EventBridge Scheduler expressions (cron(...)) and their time zone. */
+    public record OffHours(String stopCron, String startCron, String timezone) {
+    }
+}

@@ -1,0 +1,119 @@
+package io.dataplatform.scheduler;
+
+import io.dataplatform.core.NagChecks;
+import io.dataplatform.datalake.DataLakeBuckets;
+import io.dataplatform.emr.EmrResources;
+import io.dataplatform.network.NetworkStack;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Arn;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.constructs.Construct;
+
+/**
+ * The Airflow instance's role: DAG sync from artifacts, remote task logs under logs/airflow/,
+ * sensors on raw, its own secrets, the EMR calls the DAGs make (scoped by the managed-policy tag),
+ * PassRole for the EMR roles only to EMR, and taking its data volume over on replacement.
+ */
+public final class AirflowRole extends Construct {
+    public static final String LOG_PREFIX = "airflow/";
+    static final String DAGS_PREFIX = "dags/";
+    /** Finding detail of statements on the objects of a data-lake bucket (ARN from the datalake stack). */
+    static final String DATA_LAKE_OBJECTS = "Resource::.+(Raw|Artifacts|Logs)Bucket.+/(airflow/|dags/)?\\*";
+
+    private final Role role;
+
+    public AirflowRole(Construct scope, String id, DataLakeBuckets buckets, EmrResources emr, AirflowSecrets secrets) {
+        super(scope, id);
+        Stack stack = Stack.of(this);
+        role = Role.Builder.create(this, "Role")
+                .description("Airflow scheduler instance")
+                .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
+                .managedPolicies(List.of(
+                        ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore"),
+                        ManagedPolicy.fromAwsManagedPolicyName("CloudWatchAgentServerPolicy")))
+                .build();
+        NagChecks.acknowledge(role, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]",
+                "AWS's minimal policy for Session Manager: shell and UI port forwarding without SSH keys or open ports.");
+        NagChecks.acknowledge(role, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy]",
+                "AWS's policy for the CloudWatch agent (StatsD metrics, memory/disk metrics, service logs).");
+
+        add("SyncDags", List.of("s3:GetObject"), buckets.artifacts().arnForObjects(DAGS_PREFIX + "*"));
+        add("ListDags", List.of("s3:ListBucket"), buckets.artifacts().getBucketArn(),
+                Map.of("StringLike", Map.of("s3:prefix", List.of(DAGS_PREFIX, DAGS_PREFIX + "*"))));
+        add("WriteTaskLogs", List.of("s3:GetObject", "s3:PutObject"), buckets.logs().arnForObjects(LOG_PREFIX + "*"));
+        add("ListTaskLogs", List.of("s3:ListBucket"), buckets.logs().getBucketArn(),
+                Map.of("StringLike", Map.of("s3:prefix", List.of(LOG_PREFIX, LOG_PREFIX + "*"))));
+        add("SenseRawObjects", List.of("s3:GetObject"), buckets.raw().arnForObjects("*"));
+        add("SenseRawBucket", List.of("s3:ListBucket"), buckets.raw().getBucketArn());
+        NagChecks.acknowledgeMatching(role, "AwsSolutions-IAM5", DATA_LAKE_OBJECTS,
+                "Object-level S3 actions need bucket ARN + /*: DAG sync reads artifacts/dags/ only, task logs go to "
+                        + "logs/airflow/ only, sensors read raw.");
+
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("ReadOwnSecrets")
+                .actions(List.of("secretsmanager:GetSecretValue"))
+                .resources(List.of(secrets.admin().getSecretArn(), secrets.keys().getSecretArn())).build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("StoreGeneratedKeysOnce")
+                .actions(List.of("secretsmanager:PutSecretValue"))
+                .resources(List.of(secrets.keys().getSecretArn())).build());
+
+        String clusters = Arn.format(ArnComponents.builder().service("elasticmapreduce").resource("cluster")
+                .resourceName("*").build(), stack);
+        String tag = NetworkStack.EMR_MANAGED_TAG;
+        add("CreateTaggedClusters", List.of("elasticmapreduce:RunJobFlow"), clusters,
+                Map.of("StringEquals", Map.of("aws:RequestTag/" + tag, "true")));
+        add("TagClustersAtCreation", List.of("elasticmapreduce:AddTags"), clusters,
+                Map.of("StringEquals", Map.of("aws:RequestTag/" + tag, "true")));
+        add("RunStepsOnTaggedClusters", List.of("elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep",
+                        "elasticmapreduce:DescribeCluster", "elasticmapreduce:ListSteps", "elasticmapreduce:TerminateJobFlows"),
+                clusters, Map.of("StringEquals", Map.of("aws:ResourceTag/" + tag, "true")));
+        NagChecks.acknowledgeMatching(role, "AwsSolutions-IAM5", "Resource::arn:.+:elasticmapreduce:.+:cluster/\\*",
+                "Cluster ids do not exist before the DAG runs; every EMR action is limited by the "
+                        + "for-use-with-amazon-emr-managed-policies tag the platform's clusters carry.");
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("PassEmrRolesToEmrOnly")
+                .actions(List.of("iam:PassRole"))
+                .resources(List.of(emr.serviceRole().getRoleArn(), emr.ec2Role().getRoleArn(), emr.autoScalingRole().getRoleArn()))
+                .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "elasticmapreduce.amazonaws.com"))).build());
+
+    }
+
+    /**
+     * Lets a new instance take the data volume over from the instance it replaces: only its own
+     * volume, and only instances of this stack with the Airflow instance's logical id.
+     */
+    public void allowDataVolumeTakeover(String dataVolumeId, String instanceLogicalId) {
+        Stack stack = Stack.of(this);
+        String volume = Arn.format(ArnComponents.builder().service("ec2").resource("volume").resourceName(dataVolumeId).build(), stack);
+        String instances = Arn.format(ArnComponents.builder().service("ec2").resource("instance").resourceName("*").build(), stack);
+        add("AttachOwnDataVolume", List.of("ec2:AttachVolume", "ec2:DetachVolume"), volume);
+        add("TakeVolumeOverFromReplacedInstance", List.of("ec2:AttachVolume", "ec2:DetachVolume", "ec2:StopInstances"), instances,
+                Map.of("StringEquals", Map.of(
+                        "aws:ResourceTag/aws:cloudformation:stack-name", stack.getStackName(),
+                        "aws:ResourceTag/aws:cloudformation:logical-id", instanceLogicalId)));
+        add("DescribeVolumeAttachments", List.of("ec2:DescribeVolumes", "ec2:DescribeInstances"), "*");
+        NagChecks.acknowledgeMatching(role, "AwsSolutions-IAM5", "Resource::arn:.+:ec2:.+:instance/\\*",
+                "Only instances that are earlier versions of this very Airflow instance (its stack and logical-id tags) can be stopped or detached, to take the data volume over on replacement.");
+        NagChecks.acknowledge(role, "AwsSolutions-IAM5[Resource::*]",
+                "ec2:DescribeVolumes and ec2:DescribeInstances support no resource-level permissions.");
+    }
+
+
+    private void add(String sid, List<String> actions, String resource) {
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid(sid).actions(actions).resources(List.of(resource)).build());
+    }
+
+    private void add(String sid, List<String> actions, String resource, Map<String, Object> conditions) {
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid(sid).actions(actions).resources(List.of(resource))
+                .conditions(conditions).build());
+    }
+
+    public Role role() {
+        return role;
+    }
+}

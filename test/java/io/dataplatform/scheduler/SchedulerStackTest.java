@@ -1,0 +1,230 @@
+package io.dataplatform.scheduler;
+
+import static io.dataplatform.support.Json.list;
+import static io.dataplatform.support.Json.map;
+import static io.dataplatform.support.Json.properties;
+import static io.dataplatform.support.Json.resources;
+import static io.dataplatform.support.Json.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataplatform.emr.PipelineVariables;
+import io.dataplatform.support.CdkJson;
+import io.dataplatform.support.Synth;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awscdk.assertions.Template;
+
+class SchedulerStackTest {
+    private static Synth.Synthesized changed;
+
+    private static Template template(String env) {
+        return Synth.shipped(env).scheduler();
+    }
+
+    /** dev with another Airflow version and an allow-listed UI CIDR, synthesized once. */
+    private static synchronized Synth.Synthesized changedDev() {
+        if (changed == null) {
+            changed = Synth.of(with(with(CdkJson.platform(), "environments.dev.scheduler.airflowVersion", "3.3.1"),
+                    "environments.dev.scheduler.uiAllowedCidr", "203.0.113.0/24"), "dev");
+        }
+        return changed;
+    }
+
+    private static Map<String, Object> instance(Template t) {
+        return resources(t, "AWS::EC2::Instance").values().iterator().next();
+    }
+
+    private static String platformEnv(Template t) {
+        Map<String, Object> files = map(map(map(map(instance(t).get("Metadata")).get("AWS::CloudFormation::Init"))
+                .get("bootstrap")).get("files"));
+        Object content = map(files.get(AirflowBootstrap.PLATFORM_ENV)).get("content");
+        StringBuilder text = new StringBuilder();
+        if (content instanceof Map<?, ?> join) {
+            for (Object part : list(list(map(join).get("Fn::Join")).get(1))) {
+                text.append(part instanceof String s ? s : "<token>");
+            }
+        } else {
+            text.append(content);
+        }
+        return text.toString();
+    }
+
+    private static List<Map<String, Object>> statements(Template t) {
+        Map<String, Object> policy = resources(t, "AWS::IAM::Policy").entrySet().stream()
+                .filter(e -> e.getKey().startsWith("InstanceRole")).map(Map.Entry::getValue).findFirst().orElseThrow();
+        List<Map<String, Object>> result = new ArrayList<>();
+        list(map(properties(policy).get("PolicyDocument")).get("Statement")).forEach(s -> result.add(map(s)));
+        return result;
+    }
+
+    private static Map<String, Object> statement(String sid) {
+        return statements(template("dev")).stream().filter(s -> sid.equals(s.get("Sid"))).findFirst().orElseThrow();
+    }
+
+    private static List<String> actions(Map<String, Object> statement) {
+        Object a = statement.get("Action");
+        return a instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(a));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void instanceIsPrivateEncryptedImdsV2OnlyMonitoredAndKeyless(String env) {
+        Map<String, Object> props = properties(instance(template(env)));
+        assertThat(props).doesNotContainKey("KeyName").containsEntry("Monitoring", true)
+                .containsEntry("ImageId", "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64")
+                .containsEntry("InstanceType", env.equals("prod") ? "m7g.large" : "t4g.medium")
+                .containsEntry("DisableApiTermination", env.equals("prod"));
+        assertThat(props.get("BlockDeviceMappings")).isEqualTo(List.of(Map.of("DeviceName", "/dev/xvda", "Ebs",
+                Map.of("DeleteOnTermination", true, "Encrypted", true, "VolumeSize", 30, "VolumeType", "gp3"))));
+        Map<String, Object> nic = map(list(props.get("NetworkInterfaces")).get(0));
+        assertThat(nic).containsEntry("AssociatePublicIpAddress", false);
+        assertThat(nic.get("SubnetId").toString()).contains("privateSubnet1");
+        template(env).hasResourceProperties("AWS::EC2::LaunchTemplate", Map.of("LaunchTemplateData",
+                Map.of("MetadataOptions", Map.of("HttpTokens", "required"))));
+    }
+
+    @Test
+    void deploymentWaitsForAHealthyAirflow() {
+        assertThat(instance(template("dev")).get("CreationPolicy"))
+                .isEqualTo(Map.of("ResourceSignal", Map.of("Count", 1, "Timeout", "PT40M")));
+        String userData = properties(instance(template("dev"))).get("UserData").toString();
+        assertThat(userData).contains("cfn-init -v").contains("cfn-signal -e $?");
+        // The bootstrap itself fails unless the health endpoint reports a healthy scheduler.
+        assertThat(bootstrapScript()).contains("/api/v2/monitor/health").contains(".scheduler.status")
+                .contains("wait_until_healthy\n}");
+    }
+
+    private static String bootstrapScript() {
+        try {
+            return Files.readString(CdkJson.projectRoot().resolve("src/main/resources/scheduler/bootstrap.sh"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aBootstrapChangeUpdatesTheInstanceInPlace() {
+        Template before = template("dev");
+        Template after = changedDev().scheduler();
+        assertThat(resources(after, "AWS::EC2::Instance").keySet()).isEqualTo(resources(before, "AWS::EC2::Instance").keySet());
+        assertThat(properties(instance(after)).get("UserData")).isEqualTo(properties(instance(before)).get("UserData"));
+        assertThat(properties(instance(after)).get("ImageId")).isEqualTo(properties(instance(before)).get("ImageId"));
+        assertThat(platformEnv(after)).contains("AIRFLOW_VERSION=3.3.1");
+        assertThat(platformEnv(before)).contains("AIRFLOW_VERSION=3.3.2");
+        // cfn-hup re-runs cfn-init when this resource's metadata changes.
+        Map<String, Object> files = map(map(map(map(instance(before).get("Metadata")).get("AWS::CloudFormation::Init"))
+                .get("bootstrap")).get("files"));
+        assertThat(map(files.get("/etc/cfn/hooks.d/airflow-bootstrap.conf")).get("content").toString())
+                .contains("triggers=post.update").contains("Metadata.AWS::CloudFormation::Init").contains("cfn-init -v");
+    }
+
+    @Test
+    void securityGroupHasNoIngressUnlessACidrIsAllowListed() {
+        for (String env : List.of("dev", "prod")) {
+            resources(template(env), "AWS::EC2::SecurityGroup").values()
+                    .forEach(sg -> assertThat(properties(sg)).doesNotContainKey("SecurityGroupIngress"));
+        }
+        changedDev().scheduler().hasResourceProperties("AWS::EC2::SecurityGroup", Map.of("SecurityGroupIngress", List.of(
+                Map.of("CidrIp", "203.0.113.0/24", "IpProtocol", "tcp", "FromPort", 8080, "ToPort", 8080,
+                        "Description", "Airflow UI from the configured allow-list"))));
+        assertThat(platformEnv(changedDev().scheduler())).contains("AIRFLOW_API_HOST=0.0.0.0");
+        assertThat(platformEnv(template("dev"))).contains("AIRFLOW_API_HOST=127.0.0.1");
+    }
+
+    @Test
+    void roleActionsAreExplicitAndScoped() {
+        assertThat(statements(template("dev"))).allSatisfy(s -> assertThat(actions(s)).allSatisfy(a -> assertThat(a).doesNotContain("*")));
+        assertThat(statement("SyncDags").get("Resource").toString()).contains("ArtifactsBucket").endsWith("/dags/*]]}");
+        assertThat(statement("ListDags").get("Condition")).isEqualTo(Map.of("StringLike", Map.of("s3:prefix", List.of("dags/", "dags/*"))));
+        assertThat(statement("WriteTaskLogs").get("Resource").toString()).contains("LogsBucket").endsWith("/airflow/*]]}");
+        assertThat(actions(statement("SenseRawObjects"))).containsExactly("s3:GetObject");
+        assertThat(list(statement("ReadOwnSecrets").get("Resource"))).hasSize(2);
+        assertThat(statement("StoreGeneratedKeysOnce").get("Resource")).isEqualTo(Map.of("Ref", "SecretsKeys52995371"));
+        assertThat(statement("CreateTaggedClusters").get("Condition")).isEqualTo(Map.of("StringEquals",
+                Map.of("aws:RequestTag/for-use-with-amazon-emr-managed-policies", "true")));
+        assertThat(actions(statement("RunStepsOnTaggedClusters"))).containsExactlyInAnyOrder("elasticmapreduce:AddJobFlowSteps",
+                "elasticmapreduce:DescribeStep", "elasticmapreduce:DescribeCluster", "elasticmapreduce:ListSteps",
+                "elasticmapreduce:TerminateJobFlows");
+        assertThat(statement("RunStepsOnTaggedClusters").get("Condition")).isEqualTo(Map.of("StringEquals",
+                Map.of("aws:ResourceTag/for-use-with-amazon-emr-managed-policies", "true")));
+        Map<String, Object> pass = statement("PassEmrRolesToEmrOnly");
+        assertThat(pass.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("iam:PassedToService", "elasticmapreduce.amazonaws.com")));
+        assertThat(list(pass.get("Resource"))).hasSize(3);
+        assertThat(statements(template("dev")).stream().filter(s -> actions(s).contains("iam:PassRole"))).hasSize(1);
+        assertThat(statement("TakeVolumeOverFromReplacedInstance").get("Condition").toString())
+                .contains("aws:ResourceTag/aws:cloudformation:stack-name").contains("InstanceC1063A87");
+        assertThat(statement("AttachOwnDataVolume").get("Resource").toString()).contains("DataVolume175940C2");
+    }
+
+    @Test
+    void noSecretMaterialInTheTemplate() throws Exception {
+        String json = new ObjectMapper().writeValueAsString(template("dev").toJSON());
+        resources(template("dev"), "AWS::SecretsManager::Secret").values().forEach(secret -> {
+            assertThat(properties(secret)).doesNotContainKey("SecretString").containsKey("GenerateSecretString");
+        });
+        assertThat(platformEnv(template("dev"))).doesNotContainIgnoringCase("fernet").doesNotContainIgnoringCase("password=")
+                .doesNotContainIgnoringCase("secret_key");
+        assertThat(json).doesNotContainPattern("AIRFLOW__CORE__FERNET_KEY=[A-Za-z0-9_-]{20,}")
+                .doesNotContain("aws_secret_access_key");
+        assertThat(bootstrapScript()).doesNotContain("users create");
+    }
+
+    @Test
+    void environmentFileCarriesEveryVariableTheDagReads() throws Exception {
+        String dag = Files.readString(CdkJson.projectRoot().resolve("src/main/resources/pipeline/dags/pipeline_emr.py"));
+        Set<String> read = new TreeSet<>();
+        Matcher m = Pattern.compile("var\\.value\\.([a-z0-9_]+)").matcher(dag);
+        while (m.find()) {
+            read.add(PipelineVariables.environmentVariable(m.group(1)) + "=");
+        }
+        String env = platformEnv(template("dev"));
+        assertThat(read).isNotEmpty().allSatisfy(variable -> assertThat(env).contains("\n" + variable));
+        assertThat(bootstrapScript()).contains("grep '^AIRFLOW_VAR_' /etc/dataplatform/platform.env");
+    }
+
+    @Test
+    void devStopsOffHoursWithEventBridgeSchedulerAndProdRunsAlways() {
+        Template dev = template("dev");
+        dev.resourceCountIs("AWS::Scheduler::Schedule", 2);
+        dev.resourceCountIs("AWS::Lambda::Function", 0);
+        Map<String, String> targets = new java.util.HashMap<>();
+        resources(dev, "AWS::Scheduler::Schedule").values().forEach(s -> {
+            Map<String, Object> p = properties(s);
+            assertThat(p).containsEntry("ScheduleExpressionTimezone", "UTC").containsEntry("State", "ENABLED");
+            targets.put(String.valueOf(p.get("ScheduleExpression")), map(p.get("Target")).get("Arn").toString());
+        });
+        assertThat(targets.get("cron(0 20 ? * MON-FRI *)")).contains(":scheduler:::aws-sdk:ec2:stopInstances");
+        assertThat(targets.get("cron(0 7 ? * MON-FRI *)")).contains(":scheduler:::aws-sdk:ec2:startInstances");
+        template("prod").resourceCountIs("AWS::Scheduler::Schedule", 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void metadataDatabaseVolumeIsEncryptedAndRetainedUnlessDestroyed(String env) {
+        template(env).hasResource("AWS::EC2::Volume", Map.of(
+                "Properties", Map.of("AvailabilityZone", properties(instance(template(env))).get("AvailabilityZone"),
+                        "Encrypted", true, "Size", 20, "VolumeType", "gp3",
+                        "Tags", software.amazon.awscdk.assertions.Match.anyValue()),
+                "DeletionPolicy", env.equals("prod") ? "Retain" : "Delete"));
+    }
+
+    @Test
+    void outputsTellHowToReachAirflow() {
+        Template t = template("dev");
+        t.hasOutput("InstanceId", Map.of());
+        t.hasOutput("AdminSecretArn", Map.of("Value", Map.of("Ref", "SecretsAdminPasswordA3C880B6")));
+        String command = map(map(t.toJSON().get("Outputs")).get("OpenAirflowUi")).get("Value").toString();
+        assertThat(command).contains("aws ssm start-session").contains("AWS-StartPortForwardingSession")
+                .contains("{\\\"portNumber\\\":[\\\"8080\\\"],\\\"localPortNumber\\\":[\\\"8080\\\"]}".replace("\\\"", "\""));
+    }
+}
