@@ -21,8 +21,10 @@ secret_json() { aws secretsmanager get-secret-value --region "$AWS_REGION" --sec
 
 install_packages() {
   log "installing packages"
-  dnf install -y -q "python${PYTHON_VERSION}" "python${PYTHON_VERSION}-devel" gcc jq \
-    postgresql16 postgresql16-server amazon-cloudwatch-agent
+  dnf install -y -q "python${PYTHON_VERSION}" "python${PYTHON_VERSION}-devel" gcc jq postgresql16 amazon-cloudwatch-agent
+  if [[ $DATABASE == local ]]; then
+    dnf install -y -q postgresql16-server
+  fi
 }
 
 ensure_airflow_user() {
@@ -117,6 +119,16 @@ ensure_keys() {
   fi
 }
 
+# Local: peer authentication over the socket (the airflow OS user is the airflow role, no
+# password). RDS: the master credentials from its secret, over TLS.
+sql_alchemy_conn() {
+  if [[ $DATABASE == rds ]]; then
+    secret_json "$DB_SECRET_ARN" | "$VENV/bin/python" -c 'import json, sys, urllib.parse; s = json.load(sys.stdin); print("postgresql+psycopg2://%s:%s@%s:%s/airflow?sslmode=require" % (urllib.parse.quote(s["username"], safe=""), urllib.parse.quote(s["password"], safe=""), s["host"], s["port"]))'
+  else
+    echo "postgresql+psycopg2://airflow@/airflow?host=/run/postgresql"
+  fi
+}
+
 write_env_file() {
   local keys tmp
   keys=$(secret_json "$KEYS_SECRET_ARN")
@@ -131,7 +143,7 @@ write_env_file() {
     echo "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=True"
     echo "AIRFLOW__CORE__EXECUTION_API_SERVER_URL=http://127.0.0.1:8080/execution/"
     echo "AIRFLOW__CORE__FERNET_KEY=$(jq -r .fernet_key <<<"$keys")"
-    echo "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=postgresql+psycopg2://airflow@/airflow?host=/run/postgresql"
+    echo "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=$(sql_alchemy_conn)"
     echo "AIRFLOW__API__HOST=$AIRFLOW_API_HOST"
     echo "AIRFLOW__API__PORT=8080"
     echo "AIRFLOW__API__SECRET_KEY=$(jq -r .api_secret_key <<<"$keys")"
@@ -208,8 +220,10 @@ wait_until_healthy() {
 main() {
   install_packages
   ensure_airflow_user
-  mount_data_volume
-  setup_postgres
+  if [[ $DATABASE == local ]]; then
+    mount_data_volume
+    setup_postgres
+  fi
   install_airflow
   ensure_keys
   write_env_file

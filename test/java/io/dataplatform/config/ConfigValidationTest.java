@@ -318,6 +318,13 @@ class ConfigValidationTest {
     }
 
     @Test
+    void metadataDatabaseIsLocalOrRds() {
+        assertThat(ConfigLoader.load(platform(), "dev", Map.of()).scheduler().database()).isEqualTo(SchedulerConfig.Database.LOCAL);
+        assertThat(devProblems("scheduler.database", "mysql")).containsExactly(
+                DEV + "scheduler.database: must be one of local | rds, got \"mysql\"");
+    }
+
+    @Test
     void schedulerSizesAreChecked() {
         assertThat(devProblems("scheduler.dataVolumeGb", 5)).containsExactly(
                 DEV + "scheduler.dataVolumeGb: must be a whole number from 10 to 16384, got 5");

@@ -31,11 +31,12 @@ class SchedulerStackTest {
         return Synth.shipped(env).scheduler();
     }
 
-    /** dev with another Airflow version and an allow-listed UI CIDR, synthesized once. */
+    /** dev with another Airflow version, an allow-listed UI CIDR and RDS, synthesized once. */
     private static synchronized Synth.Synthesized changedDev() {
         if (changed == null) {
-            changed = Synth.of(with(with(CdkJson.platform(), "environments.dev.scheduler.airflowVersion", "3.3.1"),
-                    "environments.dev.scheduler.uiAllowedCidr", "203.0.113.0/24"), "dev");
+            changed = Synth.of(with(with(with(CdkJson.platform(), "environments.dev.scheduler.airflowVersion", "3.3.1"),
+                    "environments.dev.scheduler.uiAllowedCidr", "203.0.113.0/24"),
+                    "environments.dev.scheduler.database", "rds"), "dev");
         }
         return changed;
     }
@@ -216,6 +217,23 @@ class SchedulerStackTest {
                         "Encrypted", true, "Size", 20, "VolumeType", "gp3",
                         "Tags", software.amazon.awscdk.assertions.Match.anyValue()),
                 "DeletionPolicy", env.equals("prod") ? "Retain" : "Delete"));
+    }
+
+    @Test
+    void rdsMetadataDatabaseIsPrivateEncryptedAndReachableFromAirflowOnly() {
+        Template t = changedDev().scheduler();
+        t.resourceCountIs("AWS::EC2::Volume", 0);
+        t.hasResource("AWS::RDS::DBInstance", Map.of("DeletionPolicy", "Delete", "Properties",
+                software.amazon.awscdk.assertions.Match.objectLike(Map.of("Engine", "postgres", "DBInstanceClass", "db.t4g.micro",
+                        "StorageEncrypted", true, "PubliclyAccessible", false, "MultiAZ", false, "DBName", "airflow",
+                        "BackupRetentionPeriod", 7))));
+        t.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Map.of("IpProtocol", "tcp", "FromPort", 5432, "ToPort", 5432,
+                "SourceSecurityGroupId", Map.of("Fn::GetAtt", List.of("SecurityGroupDD263621", "GroupId"))));
+        assertThat(platformEnv(t)).contains("DATABASE=rds").contains("DB_SECRET_ARN=<token>");
+        assertThat(platformEnv(template("dev"))).contains("DATABASE=local");
+        assertThat(statements(t).stream().filter(s -> "ReadDatabaseSecret".equals(s.get("Sid")))).hasSize(1);
+        assertThat(statements(t).stream().filter(s -> "AttachOwnDataVolume".equals(s.get("Sid")))).isEmpty();
+        t.hasOutput("DatabaseEndpoint", Map.of());
     }
 
     @Test

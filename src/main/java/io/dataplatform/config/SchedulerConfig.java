@@ -11,6 +11,8 @@ import java.util.Optional;
  * @param pythonVersion         Python used for the Airflow venv (constraints are per Python)
  * @param rootVolumeGb          size of the encrypted gp3 root volume
  * @param dataVolumeGb          size of the encrypted gp3 volume holding PostgreSQL (retained)
+ * @param database              where the metadata database runs: on the instance's data volume or in RDS
+ * @param rdsInstanceType       RDS instance class when {@code database} is RDS, e.g. t4g.micro
  * @param bootstrapTimeoutMinutes how long CloudFormation waits for a healthy Airflow
  * @param uiAllowedCidr         optional CIDR allowed to reach port 8080 (default: SSM only)
  * @param offHours              nightly stop / morning start, or empty for always on
@@ -22,6 +24,8 @@ public record SchedulerConfig(
         String pythonVersion,
         int rootVolumeGb,
         int dataVolumeGb,
+        Database database,
+        String rdsInstanceType,
         int bootstrapTimeoutMinutes,
         Optional<String> uiAllowedCidr,
         Optional<OffHours> offHours) {
@@ -30,6 +34,14 @@ public record SchedulerConfig(
     public boolean arm64() {
         String family = instanceType.substring(0, instanceType.indexOf('.'));
         return family.matches("[a-z]+\\d+[a-z]*g[a-z]*") && !family.startsWith("g");
+    }
+
+    /** Where Airflow's metadata database runs. */
+    public enum Database {
+        /** PostgreSQL 16 on the instance, its data on a separate retained EBS volume: cheapest. */
+        LOCAL,
+        /** RDS for PostgreSQL 16: managed backups and patching, Multi-AZ in production. */
+        RDS
     }
 
     /** EventBridge Scheduler expressions (cron(...)) and their time zone. */

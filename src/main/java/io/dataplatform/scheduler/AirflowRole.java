@@ -83,6 +83,12 @@ public final class AirflowRole extends Construct {
 
     }
 
+    /** The RDS master secret, when the metadata database runs in RDS. */
+    public void allowReadingDatabaseSecret(ISecret secret) {
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("ReadDatabaseSecret")
+                .actions(List.of("secretsmanager:GetSecretValue")).resources(List.of(secret.getSecretArn())).build());
+    }
+
     /**
      * Lets a new instance take the data volume over from the instance it replaces: only its own
      * volume, and only instances of this stack with the Airflow instance's logical id.

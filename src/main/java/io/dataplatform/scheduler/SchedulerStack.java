@@ -63,7 +63,14 @@ public final class SchedulerStack extends PlatformStack {
 
         AirflowSecrets secrets = new AirflowSecrets(this, "Secrets", config.removal());
         AirflowRole role = new AirflowRole(this, "InstanceRole", buckets, emr, secrets);
-        Volume dataVolume = Volume.Builder.create(this, "DataVolume")
+        MetadataDatabase rds = scheduler.database() == SchedulerConfig.Database.RDS
+                ? new MetadataDatabase(this, "MetadataDatabase", vpc, group, scheduler.rdsInstanceType(), config.production(),
+                        config.removal())
+                : null;
+        if (rds != null) {
+            role.allowReadingDatabaseSecret(rds.secret());
+        }
+        Volume dataVolume = rds != null ? null : Volume.Builder.create(this, "DataVolume")
                 .availabilityZone(subnet.getAvailabilityZone())
                 .size(Size.gibibytes(scheduler.dataVolumeGb()))
                 .volumeType(EbsDeviceVolumeType.GP3)
@@ -97,7 +104,9 @@ public final class SchedulerStack extends PlatformStack {
                 "ImageId 'resolve:ssm:<public AMI parameter>' is valid for EC2 instances: EC2 resolves it once at "
                         + "launch, which is what keeps a newly published AMI from replacing the instance on deploy.");
         String logicalId = getLogicalId(cfnInstance);
-        role.allowDataVolumeTakeover(dataVolume.getVolumeId(), logicalId);
+        if (dataVolume != null) {
+            role.allowDataVolumeTakeover(dataVolume.getVolumeId(), logicalId);
+        }
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_REGION", getRegion());
@@ -108,7 +117,9 @@ public final class SchedulerStack extends PlatformStack {
         env.put("KEYS_SECRET_ARN", secrets.keys().getSecretArn());
         env.put("ARTIFACTS_BUCKET", buckets.artifacts().getBucketName());
         env.put("LOGS_BUCKET", buckets.logs().getBucketName());
-        env.put("DATA_VOLUME_ID", dataVolume.getVolumeId());
+        env.put("DATA_VOLUME_ID", dataVolume == null ? "" : dataVolume.getVolumeId());
+        env.put("DATABASE", scheduler.database().name().toLowerCase(java.util.Locale.ROOT));
+        env.put("DB_SECRET_ARN", rds == null ? "" : rds.secret().getSecretArn());
         airflowVariables.forEach((name, value) -> env.put(PipelineVariables.environmentVariable(name), value));
         instance.applyCloudFormationInit(AirflowBootstrap.init(env, getStackId(), getRegion(), logicalId,
                         Map.of("METRICS_NAMESPACE", namespace, "SERVICE_LOG_GROUP", serviceLogs.getLogGroupName())),
@@ -135,7 +146,11 @@ public final class SchedulerStack extends PlatformStack {
         output("AdminPasswordCommand", "aws secretsmanager get-secret-value --region " + getRegion() + " --secret-id "
                 + secrets.admin().getSecretArn() + " --query SecretString --output text",
                 "Prints the admin user and password");
-        output("DataVolumeId", dataVolume.getVolumeId(), "EBS volume holding the Airflow metadata database (retained)");
+        if (dataVolume != null) {
+            output("DataVolumeId", dataVolume.getVolumeId(), "EBS volume holding the Airflow metadata database (retained)");
+        } else {
+            output("DatabaseEndpoint", rds.instance().getDbInstanceEndpointAddress(), "RDS endpoint of the Airflow metadata database");
+        }
         output("MetricsNamespace", namespace, "CloudWatch namespace of Airflow StatsD, memory and disk metrics");
         output("ServiceLogGroup", serviceLogs.getLogGroupName(), "CloudWatch log group of the Airflow services");
     }
