@@ -328,6 +328,8 @@ class ConfigValidationTest {
     void schedulerSizesAreChecked() {
         assertThat(devProblems("scheduler.dataVolumeGb", 5)).containsExactly(
                 DEV + "scheduler.dataVolumeGb: must be a whole number from 10 to 16384, got 5");
+        assertThat(devProblems("scheduler.imageRevision", 0)).containsExactly(
+                DEV + "scheduler.imageRevision: must be a whole number at least 1, got 0");
         assertThat(devProblems("scheduler.bootstrapTimeoutMinutes", 5)).containsExactly(
                 DEV + "scheduler.bootstrapTimeoutMinutes: must be a whole number from 10 to 720, got 5");
     }

@@ -125,8 +125,20 @@ class SchedulerStackTest {
         // cfn-hup re-runs cfn-init when this resource's metadata changes.
         Map<String, Object> files = map(map(map(map(instance(before).get("Metadata")).get("AWS::CloudFormation::Init"))
                 .get("bootstrap")).get("files"));
+        String logicalId = resources(before, "AWS::EC2::Instance").keySet().iterator().next();
         assertThat(map(files.get("/etc/cfn/hooks.d/airflow-bootstrap.conf")).get("content").toString())
-                .contains("triggers=post.update").contains("Metadata.AWS::CloudFormation::Init").contains("cfn-init -v");
+                .contains("triggers=post.update").contains("path=Resources." + logicalId + ".Metadata.AWS::CloudFormation::Init")
+                .contains("--resource " + logicalId + " ").contains("cfn-init -v");
+    }
+
+    @Test
+    void bumpingTheImageRevisionReplacesTheInstanceOnPurpose() {
+        Synth.Synthesized bumped = Synth.of(with(CdkJson.platform(), "environments.prod.scheduler.imageRevision", 2), "prod");
+        String before = resources(template("prod"), "AWS::EC2::Instance").keySet().iterator().next();
+        String after = resources(bumped.scheduler(), "AWS::EC2::Instance").keySet().iterator().next();
+        assertThat(after).isNotEqualTo(before).startsWith("InstanceC1063A87");
+        // The data volume and secrets stay, and the new instance may take the volume over.
+        assertThat(resources(bumped.scheduler(), "AWS::EC2::Volume").keySet()).containsExactly("DataVolume175940C2");
     }
 
     @Test
@@ -162,8 +174,10 @@ class SchedulerStackTest {
         assertThat(pass.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("iam:PassedToService", "elasticmapreduce.amazonaws.com")));
         assertThat(list(pass.get("Resource"))).hasSize(3);
         assertThat(statements(template("dev")).stream().filter(s -> actions(s).contains("iam:PassRole"))).hasSize(1);
-        assertThat(statement("TakeVolumeOverFromReplacedInstance").get("Condition").toString())
-                .contains("aws:ResourceTag/aws:cloudformation:stack-name").contains("InstanceC1063A87");
+        assertThat(statement("TakeVolumeOverFromReplacedInstance").get("Condition")).isEqualTo(Map.of("StringEquals", Map.of(
+                "aws:ResourceTag/aws:cloudformation:stack-name", "dataplat-dev-scheduler",
+                "aws:ResourceTag/DataPlatformRole", "airflow-scheduler")));
+        assertThat(io.dataplatform.support.Json.tags(instance(template("dev")))).containsEntry("DataPlatformRole", "airflow-scheduler");
         assertThat(statement("AttachOwnDataVolume").get("Resource").toString()).contains("DataVolume175940C2");
     }
 

@@ -185,7 +185,7 @@ public final class ConfigLoader {
     private static SchedulerConfig readScheduler(ConfigSection s, boolean production) {
         String type = s.string("instanceType", production ? "m7g.large" : "t4g.medium", INSTANCE_TYPE,
                 "an EC2 instance type such as t4g.medium");
-        boolean arm = new SchedulerConfig(type, "", "", "", 0, 0, SchedulerConfig.Database.LOCAL, "", 0,
+        boolean arm = new SchedulerConfig(type, "", "", "", 0, 0, SchedulerConfig.Database.LOCAL, "", 1, 0,
                 Optional.empty(), Optional.empty()).arm64();
         String ami = s.string("amiSsmParameter", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-"
                 + (arm ? "arm64" : "x86_64"), SSM_PARAMETER, "a public AWS SSM parameter path such as "
@@ -196,6 +196,7 @@ public final class ConfigLoader {
         int data = s.integer("dataVolumeGb", 20, 10, 16384);
         SchedulerConfig.Database database = s.choice("database", SchedulerConfig.Database.LOCAL, SchedulerConfig.Database.class);
         String rdsType = s.string("rdsInstanceType", "t4g.micro", INSTANCE_TYPE, "an RDS instance class without the db. prefix, such as t4g.micro");
+        int revision = s.integer("imageRevision", 1, 1, Integer.MAX_VALUE);
         int timeout = s.integer("bootstrapTimeoutMinutes", 40, 10, 720);
         Optional<String> ui = Optional.ofNullable(s.string("uiAllowedCidr", null, ANY, "an IPv4 CIDR block"));
         ConfigSection off = s.section("offHours");
@@ -219,7 +220,8 @@ public final class ConfigLoader {
         });
         Optional<SchedulerConfig.OffHours> offHours = offEnabled
                 ? Optional.of(new SchedulerConfig.OffHours(stop, start, timezone)) : Optional.empty();
-        return new SchedulerConfig(type, ami, airflow, python, root, data, database, rdsType, timeout, ui, offHours);
+        return new SchedulerConfig(type, ami, airflow, python, root, data, database, rdsType, revision, timeout, ui,
+                offHours);
     }
 
     private static DataLakeConfig readDataLake(ConfigSection lake) {

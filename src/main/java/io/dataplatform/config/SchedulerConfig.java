@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param dataVolumeGb          size of the encrypted gp3 volume holding PostgreSQL (retained)
  * @param database              where the metadata database runs: on the instance's data volume or in RDS
  * @param rdsInstanceType       RDS instance class when {@code database} is RDS, e.g. t4g.micro
+ * @param imageRevision         bump to replace the instance on purpose (it then launches the newest AMI)
  * @param bootstrapTimeoutMinutes how long CloudFormation waits for a healthy Airflow
  * @param uiAllowedCidr         optional CIDR allowed to reach port 8080 (default: SSM only)
  * @param offHours              nightly stop / morning start, or empty for always on
@@ -26,6 +27,7 @@ public record SchedulerConfig(
         int dataVolumeGb,
         Database database,
         String rdsInstanceType,
+        int imageRevision,
         int bootstrapTimeoutMinutes,
         Optional<String> uiAllowedCidr,
         Optional<OffHours> offHours) {

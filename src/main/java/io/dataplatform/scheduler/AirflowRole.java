@@ -23,6 +23,9 @@ import software.constructs.Construct;
  */
 public final class AirflowRole extends Construct {
     public static final String LOG_PREFIX = "airflow/";
+    /** Tag that marks the Airflow instance (and the instances it replaced) of a stack. */
+    static final String INSTANCE_ROLE_TAG = "DataPlatformRole";
+    static final String INSTANCE_ROLE_VALUE = "airflow-scheduler";
     static final String DAGS_PREFIX = "dags/";
     /** Finding detail of statements on the objects of a data-lake bucket (ARN from the datalake stack). */
     static final String DATA_LAKE_OBJECTS = "Resource::.+(Raw|Artifacts|Logs)Bucket.+/(airflow/|dags/)?\\*";
@@ -91,9 +94,9 @@ public final class AirflowRole extends Construct {
 
     /**
      * Lets a new instance take the data volume over from the instance it replaces: only its own
-     * volume, and only instances of this stack with the Airflow instance's logical id.
+     * volume, and only instances of this stack tagged as its Airflow instance.
      */
-    public void allowDataVolumeTakeover(String dataVolumeId, String instanceLogicalId) {
+    public void allowDataVolumeTakeover(String dataVolumeId) {
         Stack stack = Stack.of(this);
         String volume = Arn.format(ArnComponents.builder().service("ec2").resource("volume").resourceName(dataVolumeId).build(), stack);
         String instances = Arn.format(ArnComponents.builder().service("ec2").resource("instance").resourceName("*").build(), stack);
@@ -101,10 +104,10 @@ public final class AirflowRole extends Construct {
         add("TakeVolumeOverFromReplacedInstance", List.of("ec2:AttachVolume", "ec2:DetachVolume", "ec2:StopInstances"), instances,
                 Map.of("StringEquals", Map.of(
                         "aws:ResourceTag/aws:cloudformation:stack-name", stack.getStackName(),
-                        "aws:ResourceTag/aws:cloudformation:logical-id", instanceLogicalId)));
+                        "aws:ResourceTag/" + INSTANCE_ROLE_TAG, INSTANCE_ROLE_VALUE)));
         add("DescribeVolumeAttachments", List.of("ec2:DescribeVolumes", "ec2:DescribeInstances"), "*");
         NagChecks.acknowledgeMatching(role, "AwsSolutions-IAM5", "Resource::arn:.+:ec2:.+:instance/\\*",
-                "Only instances that are earlier versions of this very Airflow instance (its stack and logical-id tags) can be stopped or detached, to take the data volume over on replacement.");
+                "Only this stack's Airflow instances (stack-name and DataPlatformRole tags) can be stopped or detached, to take the data volume over on replacement.");
         NagChecks.acknowledge(role, "AwsSolutions-IAM5[Resource::*]",
                 "ec2:DescribeVolumes and ec2:DescribeInstances support no resource-level permissions.");
     }

@@ -18,6 +18,7 @@ import software.amazon.awscdk.CfnOutputProps;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Size;
+import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.services.ec2.ApplyCloudFormationInitOptions;
 import software.amazon.awscdk.services.ec2.BlockDevice;
 import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
@@ -97,15 +98,19 @@ public final class SchedulerStack extends PlatformStack {
                         .volume(BlockDeviceVolume.ebs(scheduler.rootVolumeGb(), EbsDeviceOptions.builder()
                                 .encrypted(true).volumeType(EbsDeviceVolumeType.GP3).deleteOnTermination(true).build()))
                         .build()))
-                .userDataCausesReplacement(false)
+                // Only imageRevision changes the user data; bumping it replaces the instance on purpose.
+                .userDataCausesReplacement(true)
                 .build();
+        instance.getUserData().addCommands("# image revision " + scheduler.imageRevision()
+                + ": bump scheduler.imageRevision to replace this instance with one on the newest AMI");
+        Tags.of(instance).add(AirflowRole.INSTANCE_ROLE_TAG, AirflowRole.INSTANCE_ROLE_VALUE);
         CfnInstance cfnInstance = (CfnInstance) instance.getNode().getDefaultChild();
         NagChecks.acknowledgeTemplateRule(cfnInstance, "E1152",
                 "ImageId 'resolve:ssm:<public AMI parameter>' is valid for EC2 instances: EC2 resolves it once at "
                         + "launch, which is what keeps a newly published AMI from replacing the instance on deploy.");
-        String logicalId = getLogicalId(cfnInstance);
+        String logicalId = cfnInstance.getLogicalId();  // a token: the final id, after the user-data hash
         if (dataVolume != null) {
-            role.allowDataVolumeTakeover(dataVolume.getVolumeId(), logicalId);
+            role.allowDataVolumeTakeover(dataVolume.getVolumeId());
         }
 
         Map<String, String> env = new LinkedHashMap<>();
