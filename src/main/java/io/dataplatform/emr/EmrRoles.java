@@ -1,5 +1,6 @@
 package io.dataplatform.emr;
 
+import io.dataplatform.core.InstanceRoles;
 import io.dataplatform.core.NagChecks;
 import io.dataplatform.datalake.DataLakeBuckets;
 import java.util.List;
@@ -50,17 +51,8 @@ public final class EmrRoles extends Construct {
                 "AmazonEMRServicePolicy_v2 is AWS's scoped EMR service policy: it only acts on resources tagged "
                         + "for-use-with-amazon-emr-managed-policies=true, and AWS keeps it current with EMR's needs.");
 
-        ec2Role = Role.Builder.create(this, "Ec2Role")
-                .description("EMR cluster nodes (EC2 job-flow role): data-lake access for Spark, logs, SSM, CloudWatch agent")
-                .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
-                .managedPolicies(List.of(
-                        ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore"),
-                        ManagedPolicy.fromAwsManagedPolicyName("CloudWatchAgentServerPolicy")))
-                .build();
-        NagChecks.acknowledge(ec2Role, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]",
-                "AWS's minimal policy for Session Manager access to the nodes (no SSH keys); maintained by AWS.");
-        NagChecks.acknowledge(ec2Role, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy]",
-                "AWS's policy for the CloudWatch agent (PutMetricData, log delivery); maintained by AWS.");
+        ec2Role = InstanceRoles.ec2Role(this, "Ec2Role",
+                "EMR cluster nodes (EC2 job-flow role): data-lake access for Spark, logs, SSM, CloudWatch agent");
         grantRead(ec2Role, buckets.raw(), "ReadRaw");
         grantRead(ec2Role, buckets.artifacts(), "ReadArtifacts");
         grantReadWrite(ec2Role, buckets.curated());

@@ -1,5 +1,6 @@
 package io.dataplatform.scheduler;
 
+import io.dataplatform.core.InstanceRoles;
 import io.dataplatform.core.NagChecks;
 import io.dataplatform.datalake.DataLakeBuckets;
 import io.dataplatform.emr.EmrResources;
@@ -9,10 +10,8 @@ import java.util.Map;
 import software.amazon.awscdk.Arn;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.constructs.Construct;
 
@@ -35,17 +34,7 @@ public final class AirflowRole extends Construct {
     public AirflowRole(Construct scope, String id, DataLakeBuckets buckets, EmrResources emr, AirflowSecrets secrets) {
         super(scope, id);
         Stack stack = Stack.of(this);
-        role = Role.Builder.create(this, "Role")
-                .description("Airflow scheduler instance")
-                .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
-                .managedPolicies(List.of(
-                        ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore"),
-                        ManagedPolicy.fromAwsManagedPolicyName("CloudWatchAgentServerPolicy")))
-                .build();
-        NagChecks.acknowledge(role, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]",
-                "AWS's minimal policy for Session Manager: shell and UI port forwarding without SSH keys or open ports.");
-        NagChecks.acknowledge(role, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy]",
-                "AWS's policy for the CloudWatch agent (StatsD metrics, memory/disk metrics, service logs).");
+        role = InstanceRoles.ec2Role(this, "Role", "Airflow scheduler instance");
 
         add("SyncDags", List.of("s3:GetObject"), buckets.artifacts().arnForObjects(DAGS_PREFIX + "*"));
         add("ListDags", List.of("s3:ListBucket"), buckets.artifacts().getBucketArn(),
