@@ -2,6 +2,8 @@ package io.dataplatform;
 
 import io.dataplatform.config.PlatformConfig;
 import io.dataplatform.datalake.DataLakeStack;
+import io.dataplatform.delivery.DeliveryStack;
+import java.util.Optional;
 import io.dataplatform.emr.EmrStack;
 import io.dataplatform.scheduler.SchedulerStack;
 import io.dataplatform.network.NetworkStack;
@@ -10,9 +12,10 @@ import java.util.List;
 import software.amazon.awscdk.App;
 
 /** All stacks of one environment, wired through typed props. */
-public record Platform(NetworkStack network, DataLakeStack dataLake, EmrStack emr, SchedulerStack scheduler) {
+public record Platform(NetworkStack network, DataLakeStack dataLake, EmrStack emr, SchedulerStack scheduler,
+                       Optional<DeliveryStack> delivery) {
 
-    /** Every stack, in deployment order. */
+    /** Every stack of the environment, in deployment order. */
     public List<PlatformStack> stacks() {
         return List.of(network, dataLake, emr, scheduler);
     }
@@ -23,6 +26,7 @@ public record Platform(NetworkStack network, DataLakeStack dataLake, EmrStack em
         EmrStack emr = new EmrStack(app, config, network.vpc(), dataLake.buckets());
         SchedulerStack scheduler = new SchedulerStack(app, config, network.vpc(), dataLake.buckets(), emr.resources(),
                 emr.airflowVariables());
-        return new Platform(network, dataLake, emr, scheduler);
+        Optional<DeliveryStack> delivery = config.delivery().map(d -> new DeliveryStack(app, config, d));
+        return new Platform(network, dataLake, emr, scheduler, delivery);
     }
 }

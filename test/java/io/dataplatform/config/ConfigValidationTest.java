@@ -80,7 +80,7 @@ class ConfigValidationTest {
         assertThat(devProblems("dataLake.buckets.bronze", Map.of())).singleElement().asString()
                 .isEqualTo(DEV + "dataLake.buckets.bronze: unknown key; allowed keys here: artifacts, curated, logs, raw");
         assertThat(problems(with(platform(), "projct", "x"), "dev")).singleElement().asString()
-                .isEqualTo("platform.projct: unknown key; allowed keys here: environments, project");
+                .isEqualTo("platform.projct: unknown key; allowed keys here: delivery, environments, project");
     }
 
     @Test
@@ -332,6 +332,19 @@ class ConfigValidationTest {
                 DEV + "scheduler.imageRevision: must be a whole number at least 1, got 0");
         assertThat(devProblems("scheduler.bootstrapTimeoutMinutes", 5)).containsExactly(
                 DEV + "scheduler.bootstrapTimeoutMinutes: must be a whole number from 10 to 720, got 5");
+    }
+
+    @Test
+    void deliveryNeedsAValidRepositoryAndProvider() {
+        assertThat(problems(with(platform(), "delivery", Map.of()), "dev")).containsExactly(
+                "platform.delivery.githubRepository: is required when delivery is configured (owner/name of the repository)");
+        assertThat(problems(with(platform(), "delivery", Map.of("githubRepository", "not a repo")), "dev")).containsExactly(
+                "platform.delivery.githubRepository: must be a GitHub repository as owner/name, got \"not a repo\"");
+        assertThat(problems(with(platform(), "delivery", Map.of("githubRepository", "a/b", "oidcProviderArn", "arn:aws:iam::1:x")),
+                "dev")).singleElement().asString().startsWith("platform.delivery.oidcProviderArn: must be the ARN of an IAM OIDC provider");
+        DeliveryConfig ok = ConfigLoader.load(with(platform(), "delivery", Map.of("githubRepository", "acme/dp")), "dev", Map.of())
+                .delivery().orElseThrow();
+        assertThat(ok).isEqualTo(new DeliveryConfig("acme/dp", List.of("main"), List.of("dev", "prod"), java.util.Optional.empty(), "hnb659fds"));
     }
 
     @Test

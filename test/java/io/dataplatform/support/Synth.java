@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.cxapi.CloudAssembly;
 import software.amazon.awscdk.assertions.Template;
 
 /**
@@ -42,17 +44,29 @@ public final class Synth {
         PlatformConfig config = ConfigLoader.load(platform, env, Map.of());
         NagChecks.enable(app);
         Platform platformStacks = Platform.build(app, config);
-        app.synth();
-        return new Synthesized(config, platformStacks,
-                Template.fromStack(platformStacks.network()),
-                Template.fromStack(platformStacks.dataLake()),
-                Template.fromStack(platformStacks.emr()),
-                Template.fromStack(platformStacks.scheduler()));
+        // Templates come from this one synthesis: Template.fromStack would synthesize the app again.
+        CloudAssembly assembly = app.synth();
+        return new Synthesized(config, platformStacks, assembly,
+                template(assembly, platformStacks.network()),
+                template(assembly, platformStacks.dataLake()),
+                template(assembly, platformStacks.emr()),
+                template(assembly, platformStacks.scheduler()));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Template template(CloudAssembly assembly, Stack stack) {
+        return Template.fromJSON((Map<String, Object>) assembly.getStackByName(stack.getStackName()).getTemplate());
     }
 
     /** The result of one synthesis. */
-    public record Synthesized(PlatformConfig config, Platform platform, Template network, Template dataLake,
-                              Template emr, Template scheduler) {
+    public record Synthesized(PlatformConfig config, Platform platform, CloudAssembly assembly, Template network,
+                              Template dataLake, Template emr, Template scheduler) {
+
+        /** The template of any stack of this synthesis. */
+        public Template template(Stack stack) {
+            return Synth.template(assembly, stack);
+        }
+
         public Map<String, Template> templatesByStack() {
             Map<String, Template> all = new LinkedHashMap<>();
             all.put("network", network);

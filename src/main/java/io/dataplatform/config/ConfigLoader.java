@@ -43,6 +43,10 @@ public final class ConfigLoader {
     private static final Pattern SSM_PARAMETER = Pattern.compile("/aws/service/[A-Za-z0-9_./-]+");
     private static final Pattern CRON = Pattern.compile("cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)");
     private static final Pattern TIMEZONE = Pattern.compile("UTC|[A-Z][A-Za-z_]+(/[A-Z][A-Za-z_-]+){1,2}");
+    private static final Pattern GITHUB_REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
+    private static final Pattern GIT_REF_NAME = Pattern.compile("[A-Za-z0-9_./-]{1,100}");
+    private static final Pattern OIDC_PROVIDER_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com");
+    private static final Pattern QUALIFIER = Pattern.compile("[a-z0-9]{1,10}");
     private static final Set<String> RESERVED_TAGS = Set.of("Project", "Environment");
 
     private ConfigLoader() {
@@ -63,6 +67,9 @@ public final class ConfigLoader {
         String project = root.string("project", DEFAULT_PROJECT, PROJECT,
                 "2-20 characters: lowercase letters, digits and '-', starting with a letter");
         ConfigSection environments = root.section("environments");
+        Object deliveryRaw = root.raw("delivery");
+        Optional<DeliveryConfig> delivery = deliveryRaw == null ? Optional.empty()
+                : Optional.of(readDelivery(ConfigSection.of(root.pathOf("delivery"), deliveryRaw, problems)));
         root.rejectUnknownKeys();
 
         String envName = envSelector == null ? DEFAULT_ENV : String.valueOf(envSelector);
@@ -78,7 +85,8 @@ public final class ConfigLoader {
                         "environment names must be 1-12 characters: lowercase letters, digits and '-'"));
             }
         }
-        PlatformConfig config = readEnvironment(project, envName, environments.section(envName), environment, problems);
+        PlatformConfig config = readEnvironment(project, envName, environments.section(envName), environment, problems,
+                delivery);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -86,7 +94,8 @@ public final class ConfigLoader {
     }
 
     private static PlatformConfig readEnvironment(String project, String envName, ConfigSection env,
-                                                  Map<String, String> environment, List<ConfigProblem> problems) {
+                                                  Map<String, String> environment, List<ConfigProblem> problems,
+                                                  Optional<DeliveryConfig> delivery) {
         boolean production = env.bool("production", false);
         Optional<String> account = Optional.ofNullable(env.string("account", null, ACCOUNT, "a 12-digit AWS account id"))
                 .or(() -> Optional.ofNullable(environment.get("CDK_DEFAULT_ACCOUNT")));
@@ -105,7 +114,7 @@ public final class ConfigLoader {
         SchedulerConfig scheduler = readScheduler(env.section("scheduler"), production);
         env.rejectUnknownKeys();
         return new PlatformConfig(project, envName, production, account, region, removal, tags, network, dataLake, emr,
-                scheduler);
+                scheduler, delivery);
     }
 
     private static void validateTag(ConfigSection env, String key, String value) {
@@ -180,6 +189,21 @@ public final class ConfigLoader {
                     + "certificates (see README, EMR security configuration)");
         }
         return new EmrConfig(release, primary, core, coreCount, spotCore, idle, inTransit, certificates);
+    }
+
+    private static DeliveryConfig readDelivery(ConfigSection d) {
+        String repository = d.string("githubRepository", null, GITHUB_REPOSITORY, "a GitHub repository as owner/name");
+        if (repository == null && !d.presentKeys().contains("githubRepository")) {
+            d.problem("githubRepository", "is required when delivery is configured (owner/name of the repository)");
+        }
+        List<String> branches = d.stringList("deployBranches", GIT_REF_NAME, "a branch name");
+        List<String> environments = d.stringList("githubEnvironments", GIT_REF_NAME, "a GitHub environment name");
+        Optional<String> provider = Optional.ofNullable(d.string("oidcProviderArn", null, OIDC_PROVIDER_ARN,
+                "the ARN of an IAM OIDC provider for token.actions.githubusercontent.com"));
+        String qualifier = d.string("bootstrapQualifier", "hnb659fds", QUALIFIER, "a CDK bootstrap qualifier: 1-10 lowercase letters and digits");
+        d.rejectUnknownKeys();
+        return new DeliveryConfig(repository == null ? "" : repository, branches.isEmpty() ? List.of("main") : branches,
+                environments.isEmpty() ? List.of("dev", "prod") : environments, provider, qualifier);
     }
 
     private static SchedulerConfig readScheduler(ConfigSection s, boolean production) {

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param extraTags   tags added to every resource besides {@code Project} and {@code Environment}
  * @param emr         transient EMR clusters of the sample pipeline
  * @param scheduler   the Airflow instance
+ * @param delivery    GitHub Actions access (once per account), if configured
  */
 public record PlatformConfig(
         String project,
@@ -27,7 +28,8 @@ public record PlatformConfig(
         NetworkConfig network,
         DataLakeConfig dataLake,
         EmrConfig emr,
-        SchedulerConfig scheduler) {
+        SchedulerConfig scheduler,
+        Optional<DeliveryConfig> delivery) {
 
     public PlatformConfig {
         extraTags = Map.copyOf(extraTags);

@@ -14,8 +14,11 @@ public final class Naming {
         this.config = config;
     }
 
-    /** e.g. {@code dataplat-dev-network}. */
+    /** e.g. {@code dataplat-dev-network}; the account-wide delivery stack is {@code dataplat-delivery}. */
     public String stackName(StackKind kind) {
+        if (kind == StackKind.DELIVERY) {
+            return config.project() + "-" + kind.key();
+        }
         return config.project() + "-" + config.envName() + "-" + kind.key();
     }
 

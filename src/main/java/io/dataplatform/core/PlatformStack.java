@@ -26,6 +26,8 @@ public abstract class PlatformStack extends Stack {
                 .stackName(new Naming(config).stackName(kind))
                 .env(environment(config))
                 .description(config.project() + " " + config.envName() + ": " + kind.description())
+                // Production stacks cannot be deleted by accident (cdk destroy, console).
+                .terminationProtection(config.production())
                 .build());
         this.config = config;
         this.naming = new Naming(config);

@@ -5,7 +5,8 @@ public enum StackKind {
     NETWORK("network", "VPC, subnets, NAT, S3 gateway endpoint and flow logs"),
     DATALAKE("datalake", "raw, curated, artifacts and logs buckets"),
     EMR("emr", "EMR roles, managed security groups, security configuration and the sample pipeline"),
-    SCHEDULER("scheduler", "Airflow on EC2: instance, role, data volume, secrets, off-hours schedule");
+    SCHEDULER("scheduler", "Airflow on EC2: instance, role, data volume, secrets, off-hours schedule"),
+    DELIVERY("delivery", "GitHub Actions OIDC access for CI/CD (once per account)");
 
     private final String key;
     private final String description;

@@ -1,0 +1,104 @@
+package io.dataplatform.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dataplatform.support.Synth;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.s3.Bucket;
+
+class DestructiveChangeGateTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A small app: one bucket and one alarm, with the bucket's construct id and the threshold given. */
+    private static Map<String, JsonNode> synth(String bucketId, double threshold) {
+        App app = new App();
+        Stack stack = new Stack(app, "Data");
+        Bucket.Builder.create(stack, bucketId).removalPolicy(RemovalPolicy.DESTROY).build();
+        Alarm.Builder.create(stack, "RawTooBig").threshold(threshold).evaluationPeriods(1)
+                .metric(Metric.Builder.create().namespace("AWS/S3").metricName("BucketSizeBytes").build()).build();
+        return Map.of("Data", JSON.valueToTree(Template.fromStack(stack).toJSON()));
+    }
+
+    @Test
+    void aRenamedBucketConstructFailsTheGate() {
+        List<DestructiveChangeGate.Finding> findings = DestructiveChangeGate.compare(synth("Raw", 80), synth("RawData", 80));
+        assertThat(findings).singleElement().satisfies(f -> {
+            assertThat(f.type()).isEqualTo("AWS::S3::Bucket");
+            assertThat(f.logicalId()).startsWith("Raw");
+            assertThat(f.change()).contains("renamed or removed construct").contains("would be DELETED");
+        });
+    }
+
+    @Test
+    void anAlarmThresholdChangePassesTheGate() {
+        assertThat(DestructiveChangeGate.compare(synth("Raw", 80), synth("Raw", 90))).isEmpty();
+    }
+
+    private static Map<String, JsonNode> platform(String env, Consumer<Map<String, JsonNode>> change) {
+        Map<String, JsonNode> templates = new TreeMap<>();
+        Synth.shipped(env).templatesByStack().forEach((name, t) -> templates.put(name, JSON.valueToTree(t.toJSON())));
+        change.accept(templates);
+        return templates;
+    }
+
+    @Test
+    void theShippedPlatformPassesAgainstItself() {
+        assertThat(DestructiveChangeGate.compare(platform("prod", t -> { }), platform("prod", t -> { }))).isEmpty();
+    }
+
+    @Test
+    void replacementPropertiesOfStatefulResourcesAreCaught() {
+        Map<String, JsonNode> changed = platform("prod", t -> {
+            ((ObjectNode) t.get("scheduler").path("Resources").path("DataVolume175940C2").path("Properties"))
+                    .put("AvailabilityZone", "eu-west-1b");
+            ((ObjectNode) t.get("datalake").path("Resources").path("RawBucket672A0DBB").path("Properties"))
+                    .put("BucketName", "raw-renamed");
+        });
+        assertThat(DestructiveChangeGate.compare(platform("prod", t -> { }), changed)).extracting(Object::toString)
+                .containsExactlyInAnyOrder(
+                        "datalake/RawBucket672A0DBB (AWS::S3::Bucket): would be REPLACED: BucketName changes from (unset) to \"raw-renamed\"",
+                        "scheduler/DataVolume175940C2 (AWS::EC2::Volume): would be REPLACED: AvailabilityZone changes from "
+                                + JSON.valueToTree(Synth.shipped("prod").scheduler().toJSON()).path("Resources")
+                                .path("DataVolume175940C2").path("Properties").path("AvailabilityZone") + " to \"eu-west-1b\"");
+    }
+
+    @Test
+    void aRemovedStackOrphansRetainedResourcesAndIsReported() {
+        Map<String, JsonNode> withoutScheduler = platform("prod", t -> t.remove("scheduler"));
+        assertThat(DestructiveChangeGate.compare(platform("prod", t -> { }), withoutScheduler))
+                .extracting(DestructiveChangeGate.Finding::logicalId)
+                .contains("DataVolume175940C2", "SecretsAdminPasswordA3C880B6", "SecretsKeys52995371")
+                .allSatisfy(id -> assertThat(id).isNotNull());
+    }
+
+    @Test
+    void replacingTheAirflowInstanceOnPurposeIsReportedForApproval() {
+        // What bumping scheduler.imageRevision does to the template: the instance's logical id changes.
+        Map<String, JsonNode> bumped = platform("prod", t -> {
+            ObjectNode resources = (ObjectNode) t.get("scheduler").path("Resources");
+            List<String> instances = new java.util.ArrayList<>();
+            resources.fields().forEachRemaining(e -> {
+                if ("AWS::EC2::Instance".equals(e.getValue().path("Type").asText())) {
+                    instances.add(e.getKey());
+                }
+            });
+            String instance = instances.get(0);
+            resources.set(instance + "2", resources.remove(instance));
+        });
+        assertThat(DestructiveChangeGate.compare(platform("prod", t -> { }), bumped))
+                .singleElement().satisfies(f -> assertThat(f.type()).isEqualTo("AWS::EC2::Instance"));
+    }
+}
