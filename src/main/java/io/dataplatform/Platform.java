@@ -27,6 +27,9 @@ public record Platform(NetworkStack network, DataLakeStack dataLake, EmrStack em
         SchedulerStack scheduler = new SchedulerStack(app, config, network.vpc(), dataLake.buckets(), emr.resources(),
                 emr.airflowVariables());
         Optional<DeliveryStack> delivery = config.delivery().map(d -> new DeliveryStack(app, config, d));
-        return new Platform(network, dataLake, emr, scheduler, delivery);
+        Platform platform = new Platform(network, dataLake, emr, scheduler, delivery);
+        platform.stacks().forEach(PlatformStack::tagRawResources);
+        delivery.ifPresent(PlatformStack::tagRawResources);
+        return platform;
     }
 }

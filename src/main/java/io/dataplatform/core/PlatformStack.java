@@ -3,7 +3,6 @@ package io.dataplatform.core;
 import io.dataplatform.config.PlatformConfig;
 import java.util.Map;
 import java.util.TreeMap;
-import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -31,9 +30,7 @@ public abstract class PlatformStack extends Stack {
                 .build());
         this.config = config;
         this.naming = new Naming(config);
-        Map<String, String> tags = standardTags(config);
-        tags.forEach((key, value) -> Tags.of(this).add(key, value));
-        Aspects.of(this).add(new TagRawResources(tags));
+        standardTags(config).forEach((key, value) -> Tags.of(this).add(key, value));
     }
 
     /** Project, Environment and the configured extra tags, applied to every taggable resource. */
@@ -42,6 +39,12 @@ public abstract class PlatformStack extends Stack {
         tags.put(TAG_PROJECT, config.project());
         tags.put(TAG_ENVIRONMENT, config.envName());
         return tags;
+    }
+
+    /** Tags the raw CfnResources Tags.of() cannot reach; call once the stack's constructs exist. */
+    public void tagRawResources() {
+        TagRawResources tagger = new TagRawResources(standardTags(config));
+        getNode().findAll().forEach(tagger::visit);
     }
 
     private static Environment environment(PlatformConfig config) {

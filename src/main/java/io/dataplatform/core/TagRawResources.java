@@ -4,16 +4,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awscdk.CfnResource;
-import software.amazon.awscdk.IAspect;
 import software.amazon.awscdk.TagManager;
 import software.constructs.IConstruct;
 
 /**
  * {@code Tags.of()} only reaches taggable L1s. aws-cdk-lib's built-in custom-resource providers
  * (default security group restriction, bucket auto-delete) are raw {@link CfnResource}s that it
- * skips, so their role and function would go untagged; this aspect writes the tags onto them.
+ * skips, so their role and function would go untagged; this writes the tags onto them.
+ *
+ * <p>It runs once over the finished construct tree ({@link PlatformStack#tagRawResources}), not
+ * as an aspect: a Java aspect is a callback from the jsii runtime for every construct during
+ * synthesis, and with enough constructs those nested callbacks crash the runtime.
  */
-final class TagRawResources implements IAspect {
+final class TagRawResources {
     private static final Set<String> TAGGABLE_TYPES = Set.of("AWS::IAM::Role", "AWS::Lambda::Function");
     private final List<Map<String, String>> tags;
 
@@ -21,8 +24,7 @@ final class TagRawResources implements IAspect {
         this.tags = tags.entrySet().stream().map(e -> Map.of("Key", e.getKey(), "Value", e.getValue())).toList();
     }
 
-    @Override
-    public void visit(IConstruct node) {
+    void visit(IConstruct node) {
         if (node instanceof CfnResource resource && !TagManager.isTaggable(resource)
                 && TAGGABLE_TYPES.contains(resource.getCfnResourceType())) {
             resource.addPropertyOverride("Tags", tags);
