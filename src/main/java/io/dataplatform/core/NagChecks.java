@@ -1,6 +1,10 @@
 package io.dataplatform.core;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Validations;
@@ -13,10 +17,17 @@ import software.constructs.IConstruct;
  * resources at or below it (see {@link ScopedNagPlugin}); aws-cdk-lib's own
  * {@code Validations.acknowledge} would silence a rule id app-wide and cannot take finding ids
  * that contain "::" (every IAM4 finding does).
+ *
+ * <p>Each acknowledgment is also kept on the Java side, per app, so the plugin does not walk the
+ * construct tree through jsii while it runs inside a jsii callback: every call made there deepens
+ * the jsii kernel's stack, and walking a whole platform overflowed it.
  */
 public final class NagChecks {
     /** Metadata type under which acknowledgments are recorded on constructs. */
     public static final String ACKNOWLEDGMENT_METADATA = "dataplatform:nag-acknowledgment";
+
+    /** Acknowledgments per app (root construct), recorded when they are made. */
+    private static final Map<IConstruct, List<Acknowledgment>> BY_APP = Collections.synchronizedMap(new WeakHashMap<>());
 
     private NagChecks() {
     }
@@ -56,5 +67,27 @@ public final class NagChecks {
             throw new IllegalArgumentException("a cdk-nag acknowledgment needs a reason: " + findingRegex);
         }
         construct.getNode().addMetadata(ACKNOWLEDGMENT_METADATA, Map.of("finding", findingRegex, "reason", reason));
+        Acknowledgment acknowledgment = new Acknowledgment(construct.getNode().getPath(), Pattern.compile(findingRegex));
+        BY_APP.computeIfAbsent(construct.getNode().getRoot(), root -> Collections.synchronizedList(new ArrayList<>()))
+                .add(acknowledgment);
+    }
+
+    /** The acknowledgments made so far in the app whose root is {@code root}. */
+    static List<Acknowledgment> acknowledgments(IConstruct root) {
+        List<Acknowledgment> made = BY_APP.get(root);
+        if (made == null) {
+            return List.of();
+        }
+        synchronized (made) {
+            return List.copyOf(made);
+        }
+    }
+
+    /** An acknowledged finding pattern and the construct path it covers (with its children). */
+    record Acknowledgment(String constructPath, Pattern finding) {
+        boolean covers(String ruleName, String resourcePath) {
+            return finding.matcher(ruleName).matches()
+                    && (resourcePath.equals(constructPath) || resourcePath.startsWith(constructPath + "/"));
+        }
     }
 }

@@ -3,20 +3,20 @@ package io.dataplatform.core;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
 import software.amazon.awscdk.IPolicyValidationContext;
 import software.amazon.awscdk.IPolicyValidationPlugin;
 import software.amazon.awscdk.PolicyValidationPluginReport;
 import software.amazon.awscdk.PolicyViolatingResource;
 import software.amazon.awscdk.PolicyViolation;
 import software.constructs.IConstruct;
-import software.constructs.MetadataEntry;
 
 /**
  * Runs cdk-nag's AwsSolutions pack and drops only the findings acknowledged (through
  * {@link NagChecks}) on the violating resource itself or one of its parent constructs. Every
  * other finding fails synthesis, exactly as the pack reports it.
+ *
+ * <p>{@link #validate} runs inside a jsii callback: it makes no jsii call per construct (see
+ * {@link NagChecks} for why).
  */
 final class ScopedNagPlugin implements IPolicyValidationPlugin {
     private final IConstruct root;
@@ -50,7 +50,7 @@ final class ScopedNagPlugin implements IPolicyValidationPlugin {
     }
 
     private PolicyValidationPluginReport filter(PolicyValidationPluginReport report) {
-        List<Acknowledgment> acknowledgments = acknowledgments();
+        List<NagChecks.Acknowledgment> acknowledgments = NagChecks.acknowledgments(root);
         List<PolicyViolation> remaining = new ArrayList<>();
         for (PolicyViolation violation : report.getViolations()) {
             List<PolicyViolatingResource> unacknowledged = new ArrayList<>();
@@ -81,33 +81,11 @@ final class ScopedNagPlugin implements IPolicyValidationPlugin {
                 .build();
     }
 
-    private List<Acknowledgment> acknowledgments() {
-        List<Acknowledgment> result = new ArrayList<>();
-        for (IConstruct construct : root.getNode().findAll()) {
-            for (MetadataEntry entry : construct.getNode().getMetadata()) {
-                if (NagChecks.ACKNOWLEDGMENT_METADATA.equals(entry.getType())) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> data = (Map<String, Object>) entry.getData();
-                    result.add(new Acknowledgment(construct.getNode().getPath(),
-                            Pattern.compile(String.valueOf(data.get("finding")))));
-                }
-            }
-        }
-        return result;
-    }
-
     /** cdk-nag names the violating construct; other plugins name a template and logical id. */
     private static String constructPath(PolicyViolatingResource resource) {
         if (resource.getConstructPath() == null) {
             throw new IllegalStateException("cdk-nag reported a violation without a construct path: " + resource);
         }
         return resource.getConstructPath();
-    }
-
-    private record Acknowledgment(String constructPath, Pattern finding) {
-        boolean covers(String ruleName, String resourcePath) {
-            return finding.matcher(ruleName).matches()
-                    && (resourcePath.equals(constructPath) || resourcePath.startsWith(constructPath + "/"));
-        }
     }
 }
