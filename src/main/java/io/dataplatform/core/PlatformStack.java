@@ -3,6 +3,8 @@ package io.dataplatform.core;
 import io.dataplatform.config.PlatformConfig;
 import java.util.Map;
 import java.util.TreeMap;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.CfnOutputProps;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -52,6 +54,11 @@ public abstract class PlatformStack extends Stack {
         config.account().ifPresent(env::account);
         config.region().ifPresent(env::region);
         return env.build();
+    }
+
+    /** A stack output with a description (shown by {@code aws cloudformation describe-stacks}). */
+    protected void output(String id, String value, String description) {
+        new CfnOutput(this, id, CfnOutputProps.builder().value(value).description(description).build());
     }
 
     public PlatformConfig config() {

@@ -6,8 +6,6 @@ import io.dataplatform.core.StackKind;
 import io.dataplatform.datalake.DataLakeBuckets;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awscdk.CfnOutput;
-import software.amazon.awscdk.CfnOutputProps;
 import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.constructs.Construct;
@@ -47,10 +45,6 @@ public final class EmrStack extends PlatformStack {
         output("PrivateSubnetIds", String.join(",", subnets), "subnets for clusters (Ec2SubnetId), comma-separated");
         output("LogUri", resources.logUri(), "LogUri of clusters");
         output("SecurityConfigurationName", resources.securityConfigurationName(), "SecurityConfiguration of clusters");
-    }
-
-    private void output(String id, String value, String description) {
-        new CfnOutput(this, id, CfnOutputProps.builder().value(value).description(description).build());
     }
 
     public EmrResources resources() {

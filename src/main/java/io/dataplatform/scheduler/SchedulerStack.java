@@ -13,8 +13,6 @@ import io.dataplatform.emr.PipelineVariables;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awscdk.CfnOutput;
-import software.amazon.awscdk.CfnOutputProps;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Size;
@@ -163,10 +161,6 @@ public final class SchedulerStack extends PlatformStack {
     /** CloudWatch namespace of the instance's metrics, e.g. {@code DataPlatform/dataplat-dev/Airflow}. */
     public static String metricsNamespace(PlatformConfig config) {
         return "DataPlatform/" + config.project() + "-" + config.envName() + "/Airflow";
-    }
-
-    private void output(String id, String value, String description) {
-        new CfnOutput(this, id, CfnOutputProps.builder().value(value).description(description).build());
     }
 
     public Instance instance() {
