@@ -156,6 +156,9 @@ write_env_file() {
     echo "AIRFLOW__METRICS__STATSD_HOST=127.0.0.1"
     echo "AIRFLOW__METRICS__STATSD_PORT=8125"
     echo "AIRFLOW__METRICS__STATSD_PREFIX=airflow"
+    # Each metric name becomes a billed CloudWatch custom metric: send only what the monitoring
+    # stack's alarms and dashboard read, plus DAG-processing health (regex patterns, no prefix).
+    echo "AIRFLOW__METRICS__METRICS_ALLOW_LIST=^scheduler_heartbeat$,^ti_successes$,^ti_failures$,^dag_processing.total_parse_time$,^dag_processing.import_errors$"
     echo "AIRFLOW_CONN_AWS_DEFAULT='{\"conn_type\": \"aws\", \"extra\": {\"region_name\": \"$AWS_REGION\"}}'"
     grep '^AIRFLOW_VAR_' /etc/dataplatform/platform.env
   } > "$tmp"

@@ -4,6 +4,7 @@ import io.dataplatform.config.ConfigException;
 import io.dataplatform.config.ConfigLoader;
 import io.dataplatform.config.PlatformConfig;
 import io.dataplatform.core.NagChecks;
+import io.dataplatform.monitoring.ClusterGuardFunction;
 import software.amazon.awscdk.App;
 
 /** The CDK app: read and validate config, then build the stacks of the selected environment. */
@@ -24,7 +25,13 @@ public final class DataPlatformApp {
             return;
         }
         NagChecks.enable(app);
-        Platform.build(app, config);
+        try {
+            Platform.build(app, config);
+        } catch (ClusterGuardFunction.MissingArtifactException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        }
         app.synth();
     }
 }

@@ -72,7 +72,7 @@ class ConfigValidationTest {
     @Test
     void unknownKeysAreRejectedAtEveryLevel() {
         assertThat(devProblems("netwrok", Map.of())).containsExactly(
-                DEV + "netwrok: unknown key; allowed keys here: account, dataLake, emr, network, production, region, removalPolicy, scheduler, tags");
+                DEV + "netwrok: unknown key; allowed keys here: account, dataLake, emr, monitoring, network, production, region, removalPolicy, scheduler, tags");
         assertThat(devProblems("network.azCuont", 3)).singleElement().asString()
                 .startsWith(DEV + "network.azCuont: unknown key; allowed keys here: availabilityZones, azCount,");
         assertThat(devProblems("dataLake.buckets.raw.standardIADays", 40)).singleElement().asString()
@@ -345,6 +345,20 @@ class ConfigValidationTest {
         DeliveryConfig ok = ConfigLoader.load(with(platform(), "delivery", Map.of("githubRepository", "acme/dp")), "dev", Map.of())
                 .delivery().orElseThrow();
         assertThat(ok).isEqualTo(new DeliveryConfig("acme/dp", List.of("main"), List.of("dev", "prod"), java.util.Optional.empty(), "hnb659fds"));
+    }
+
+    @Test
+    void monitoringDefaultsAndRulesAreChecked() {
+        MonitoringConfig m = ConfigLoader.load(platform(), "dev", Map.of()).monitoring();
+        assertThat(m).isEqualTo(new MonitoringConfig(List.of(), 80, 90, 85, 15, 80, 1024, 10, 30, 6, false));
+        assertThat(devProblems("monitoring.alarmEmails", List.of("oncall"))).containsExactly(
+                DEV + "monitoring.alarmEmails[0]: must be an e-mail address, got \"oncall\"");
+        assertThat(devProblems("monitoring.cpuPercent", 120)).containsExactly(
+                DEV + "monitoring.cpuPercent: must be a whole number from 1 to 100, got 120");
+        assertThat(devProblems("monitoring.guardMaxIdleMinutes", 1)).containsExactly(
+                DEV + "monitoring.guardMaxIdleMinutes: must be a whole number from 5 to 10080, got 1");
+        assertThat(devProblems("monitoring.guardMaxAgeHours", 0)).containsExactly(
+                DEV + "monitoring.guardMaxAgeHours: must be a whole number from 1 to 168, got 0");
     }
 
     @Test

@@ -50,7 +50,8 @@ public final class Synth {
                 template(assembly, platformStacks.network()),
                 template(assembly, platformStacks.dataLake()),
                 template(assembly, platformStacks.emr()),
-                template(assembly, platformStacks.scheduler()));
+                template(assembly, platformStacks.scheduler()),
+                template(assembly, platformStacks.monitoring()));
     }
 
     @SuppressWarnings("unchecked")
@@ -60,7 +61,7 @@ public final class Synth {
 
     /** The result of one synthesis. */
     public record Synthesized(PlatformConfig config, Platform platform, CloudAssembly assembly, Template network,
-                              Template dataLake, Template emr, Template scheduler) {
+                              Template dataLake, Template emr, Template scheduler, Template monitoring) {
 
         /** The template of any stack of this synthesis. */
         public Template template(Stack stack) {
@@ -73,6 +74,7 @@ public final class Synth {
             all.put("datalake", dataLake);
             all.put("emr", emr);
             all.put("scheduler", scheduler);
+            all.put("monitoring", monitoring);
             return all;
         }
     }

@@ -46,6 +46,7 @@ public final class ConfigLoader {
     private static final Pattern GITHUB_REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
     private static final Pattern GIT_REF_NAME = Pattern.compile("[A-Za-z0-9_./-]{1,100}");
     private static final Pattern OIDC_PROVIDER_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern QUALIFIER = Pattern.compile("[a-z0-9]{1,10}");
     private static final Set<String> RESERVED_TAGS = Set.of("Project", "Environment");
 
@@ -112,9 +113,10 @@ public final class ConfigLoader {
         DataLakeConfig dataLake = readDataLake(env.section("dataLake"));
         EmrConfig emr = readEmr(env.section("emr"));
         SchedulerConfig scheduler = readScheduler(env.section("scheduler"), production);
+        MonitoringConfig monitoring = readMonitoring(env.section("monitoring"));
         env.rejectUnknownKeys();
         return new PlatformConfig(project, envName, production, account, region, removal, tags, network, dataLake, emr,
-                scheduler, delivery);
+                scheduler, monitoring, delivery);
     }
 
     private static void validateTag(ConfigSection env, String key, String value) {
@@ -189,6 +191,22 @@ public final class ConfigLoader {
                     + "certificates (see README, EMR security configuration)");
         }
         return new EmrConfig(release, primary, core, coreCount, spotCore, idle, inTransit, certificates);
+    }
+
+    private static MonitoringConfig readMonitoring(ConfigSection m) {
+        List<String> emails = m.stringList("alarmEmails", EMAIL, "an e-mail address");
+        int cpu = m.integer("cpuPercent", 80, 1, 100);
+        int memory = m.integer("memoryPercent", 90, 1, 100);
+        int disk = m.integer("diskPercent", 85, 1, 100);
+        int yarn = m.integer("yarnMemoryAvailablePercent", 15, 1, 100);
+        int hdfs = m.integer("hdfsUtilizationPercent", 80, 1, 100);
+        int rawGb = m.integer("rawBucketMaxGb", 1024, 1, Integer.MAX_VALUE);
+        int rate = m.integer("guardRateMinutes", 10, 1, 1440);
+        int idle = m.integer("guardMaxIdleMinutes", 30, 5, 10080);
+        int age = m.integer("guardMaxAgeHours", 6, 1, 168);
+        boolean dryRun = m.bool("guardDryRun", false);
+        m.rejectUnknownKeys();
+        return new MonitoringConfig(emails, cpu, memory, disk, yarn, hdfs, rawGb, rate, idle, age, dryRun);
     }
 
     private static DeliveryConfig readDelivery(ConfigSection d) {

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param extraTags   tags added to every resource besides {@code Project} and {@code Environment}
  * @param emr         transient EMR clusters of the sample pipeline
  * @param scheduler   the Airflow instance
+ * @param monitoring  alarms, dashboard, EMR cluster guard
  * @param delivery    GitHub Actions access (once per account), if configured
  */
 public record PlatformConfig(
@@ -29,6 +30,7 @@ public record PlatformConfig(
         DataLakeConfig dataLake,
         EmrConfig emr,
         SchedulerConfig scheduler,
+        MonitoringConfig monitoring,
         Optional<DeliveryConfig> delivery) {
 
     public PlatformConfig {

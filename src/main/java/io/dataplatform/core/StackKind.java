@@ -6,6 +6,7 @@ public enum StackKind {
     DATALAKE("datalake", "raw, curated, artifacts and logs buckets"),
     EMR("emr", "EMR roles, managed security groups, security configuration and the sample pipeline"),
     SCHEDULER("scheduler", "Airflow on EC2: instance, role, data volume, secrets, off-hours schedule"),
+    MONITORING("monitoring", "alarm topic, alarms, dashboard and the EMR cluster guard"),
     DELIVERY("delivery", "GitHub Actions OIDC access for CI/CD (once per account)");
 
     private final String key;

@@ -1,0 +1,216 @@
+package io.dataplatform.monitoring;
+
+import static io.dataplatform.support.Json.list;
+import static io.dataplatform.support.Json.map;
+import static io.dataplatform.support.Json.properties;
+import static io.dataplatform.support.Json.resources;
+import static io.dataplatform.support.Json.with;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dataplatform.support.CdkJson;
+import io.dataplatform.support.Synth;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class MonitoringStackTest {
+    private static Template dev() {
+        return Synth.shipped("dev").monitoring();
+    }
+
+    private static Map<String, Object> alarm(String name) {
+        return resources(dev(), "AWS::CloudWatch::Alarm").values().stream()
+                .filter(a -> ("dataplat-dev-" + name).equals(properties(a).get("AlarmName"))).map(a -> properties(a))
+                .findFirst().orElseThrow(() -> new AssertionError("no alarm " + name));
+    }
+
+    private static String query(Map<String, Object> alarm) {
+        return String.valueOf(map(list(alarm.get("Metrics")).get(0)).get("Expression"));
+    }
+
+    @Test
+    void alarmTopicIsEncryptedTlsOnlyAndSubscribesTheConfiguredAddresses() {
+        dev().hasResourceProperties("AWS::SNS::Topic", Map.of("KmsMasterKeyId", Match.anyValue()));
+        dev().hasResourceProperties("AWS::SNS::TopicPolicy", Map.of("PolicyDocument", Match.objectLike(Map.of("Statement",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
+        dev().hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true, "PendingWindowInDays", 7));
+        // CloudWatch publishes as a service principal, only for this environment's alarms in this account.
+        Map<String, Object> ownAlarmsOnly = Map.of("StringEquals", Map.of("aws:SourceAccount", Map.of("Ref", "AWS::AccountId")),
+                "ArnLike", Map.of("aws:SourceArn", Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
+                        ":cloudwatch:", Map.of("Ref", "AWS::Region"), ":", Map.of("Ref", "AWS::AccountId"), ":alarm:dataplat-dev-*")))));
+        dev().hasResourceProperties("AWS::SNS::TopicPolicy", Map.of("PolicyDocument", Match.objectLike(Map.of("Statement",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Sid", "CloudWatchAlarmsPublish", "Effect", "Allow",
+                        "Principal", Map.of("Service", "cloudwatch.amazonaws.com"), "Action", "sns:Publish",
+                        "Condition", ownAlarmsOnly))))))));
+        dev().hasResourceProperties("AWS::KMS::Key", Map.of("KeyPolicy", Match.objectLike(Map.of("Statement",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Sid", "CloudWatchAlarmsEncryptForTheTopic",
+                        "Principal", Map.of("Service", "cloudwatch.amazonaws.com"),
+                        "Action", List.of("kms:Decrypt", "kms:GenerateDataKey*"), "Condition", ownAlarmsOnly))))))));
+        dev().resourceCountIs("AWS::SNS::Subscription", 0);
+        Synth.Synthesized withEmails = Synth.of(with(CdkJson.platform(), "environments.prod.monitoring.alarmEmails",
+                List.of("oncall@example.com", "data@example.com")), "prod");
+        withEmails.monitoring().resourceCountIs("AWS::SNS::Subscription", 2);
+        withEmails.monitoring().hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "oncall@example.com"));
+    }
+
+    @Test
+    void airflowHostAlarmsRecoverRebootAndNotify() {
+        Map<String, Object> system = alarm("airflow-system-status");
+        assertThat(system).containsEntry("MetricName", "StatusCheckFailed_System").containsEntry("Statistic", "Maximum")
+                .containsEntry("Threshold", 1).containsEntry("EvaluationPeriods", 2);
+        assertThat(system.get("AlarmActions").toString()).contains(":automate:").contains(":ec2:recover").contains("AlarmTopic");
+        assertThat(alarm("airflow-instance-status").get("AlarmActions").toString()).contains(":ec2:reboot");
+        assertThat(alarm("airflow-cpu")).containsEntry("MetricName", "CPUUtilization").containsEntry("Threshold", 80)
+                .containsEntry("Period", 300).containsEntry("EvaluationPeriods", 3).containsEntry("ComparisonOperator", "GreaterThanThreshold");
+        assertThat(alarm("airflow-memory")).containsEntry("MetricName", "mem_used_percent").containsEntry("Threshold", 90)
+                .containsEntry("Namespace", "DataPlatform/dataplat-dev/Airflow");
+        assertThat(alarm("airflow-disk")).containsEntry("MetricName", "disk_used_percent").containsEntry("Threshold", 85);
+        assertThat(alarm("airflow-disk").get("Dimensions").toString()).contains("path").contains("fstype");
+    }
+
+    @Test
+    void missingSchedulerHeartbeatIsBreaching() {
+        Map<String, Object> heartbeat = alarm("airflow-scheduler-heartbeat");
+        assertThat(query(heartbeat)).isEqualTo("SELECT SUM(\"airflow.scheduler_heartbeat\") FROM \"DataPlatform/dataplat-dev/Airflow\"");
+        assertThat(heartbeat).containsEntry("TreatMissingData", "breaching").containsEntry("EvaluationPeriods", 5)
+                .containsEntry("ComparisonOperator", "LessThanThreshold").containsEntry("Threshold", 1);
+        assertThat(map(list(heartbeat.get("Metrics")).get(0))).containsEntry("Period", 60);
+    }
+
+    @Test
+    void emrAlarmsQueryAllClustersWithMetricsInsights() {
+        String schema = "FROM SCHEMA(\"AWS/ElasticMapReduce\", JobFlowId)";
+        Map<String, Object> idle = alarm("emr-cluster-idle");
+        assertThat(query(idle)).isEqualTo("SELECT MAX(IsIdle) " + schema);
+        assertThat(idle).containsEntry("EvaluationPeriods", 6).containsEntry("TreatMissingData", "notBreaching")
+                .containsEntry("ComparisonOperator", "GreaterThanOrEqualToThreshold");
+        assertThat(query(alarm("emr-yarn-memory-low"))).isEqualTo("SELECT MIN(YARNMemoryAvailablePercentage) " + schema);
+        assertThat(alarm("emr-yarn-memory-low")).containsEntry("Threshold", 15).containsEntry("EvaluationPeriods", 2);
+        assertThat(query(alarm("emr-apps-pending"))).isEqualTo("SELECT MAX(AppsPending) " + schema);
+        assertThat(alarm("emr-apps-pending")).containsEntry("Threshold", 0).containsEntry("EvaluationPeriods", 6);
+        assertThat(query(alarm("emr-unhealthy-nodes"))).isEqualTo("SELECT MAX(MRUnhealthyNodes) " + schema);
+        assertThat(query(alarm("emr-hdfs-utilization"))).isEqualTo("SELECT MAX(HDFSUtilization) " + schema);
+        assertThat(alarm("emr-hdfs-utilization")).containsEntry("Threshold", 80);
+        for (String name : List.of("emr-cluster-idle", "emr-yarn-memory-low", "emr-apps-pending")) {
+            assertThat(map(list(alarm(name).get("Metrics")).get(0))).containsEntry("Period", 300);
+        }
+    }
+
+    @Test
+    void rawBucketSizeIsWatchedDaily() {
+        Map<String, Object> size = alarm("raw-bucket-size");
+        assertThat(((Number) size.get("Threshold")).doubleValue()).isEqualTo(1024.0 * 1024 * 1024 * 1024);
+        assertThat(size).containsEntry("EvaluationPeriods", 1).containsEntry("TreatMissingData", "notBreaching");
+        List<Object> metrics = list(size.get("Metrics"));
+        assertThat(map(metrics.get(0))).containsEntry("Expression",
+                "FILL(standard, 0) + FILL(ia, 0) + FILL(glacierir, 0) + FILL(tiering, 0)").containsEntry("ReturnData", true);
+        List<String> storageTypes = new ArrayList<>();
+        for (Object part : metrics.subList(1, metrics.size())) {
+            Map<String, Object> stat = map(map(part).get("MetricStat"));
+            assertThat(stat).containsEntry("Period", 86400).containsEntry("Stat", "Maximum");
+            Map<String, Object> metric = map(stat.get("Metric"));
+            assertThat(metric).containsEntry("Namespace", "AWS/S3").containsEntry("MetricName", "BucketSizeBytes");
+            assertThat(metric.get("Dimensions").toString()).contains("RawBucket");
+            list(metric.get("Dimensions")).stream().map(d -> map(d)).filter(d -> "StorageType".equals(d.get("Name")))
+                    .forEach(d -> storageTypes.add(String.valueOf(d.get("Value"))));
+        }
+        assertThat(storageTypes).containsExactlyInAnyOrder("StandardStorage", "StandardIAStorage",
+                "GlacierInstantRetrievalStorage", "IntelligentTieringFAStorage");
+    }
+
+    @Test
+    void everyAlarmSaysWhatToDoAndNotifiesTheTopic() {
+        Map<String, Map<String, Object>> all = resources(dev(), "AWS::CloudWatch::Alarm");
+        assertThat(all).hasSize(14);
+        all.values().forEach(a -> {
+            assertThat(String.valueOf(properties(a).get("AlarmName"))).startsWith("dataplat-dev-");
+            assertThat(String.valueOf(properties(a).get("AlarmDescription"))).hasSizeGreaterThan(40);
+            assertThat(properties(a).get("AlarmActions").toString()).contains("AlarmTopic");
+        });
+    }
+
+    @Test
+    void guardLambdaIsTheNewestJavaOnArmWithOneConcurrentRun() {
+        dev().hasResourceProperties("AWS::Lambda::Function", Map.of("Runtime", "java25", "Architectures", List.of("arm64"),
+                "MemorySize", 512, "ReservedConcurrentExecutions", 1,
+                "Handler", "io.dataplatform.guard.ClusterGuardHandler::handleRequest",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("PROJECT", "dataplat", "ENVIRONMENT", "dev",
+                        "MAX_IDLE_MINUTES", "30", "MAX_AGE_HOURS", "6", "DRY_RUN", "false",
+                        "METRIC_NAMESPACE", "DataPlatform/dataplat-dev/ClusterGuard")))));
+        dev().hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
+    }
+
+    @Test
+    void guardRoleIsLeastPrivilege() {
+        List<Map<String, Object>> statements = new ArrayList<>();
+        resources(dev(), "AWS::IAM::Policy").values().forEach(p ->
+                list(map(properties(p).get("PolicyDocument")).get("Statement")).forEach(s -> statements.add(map(s))));
+        Map<String, Map<String, Object>> bySid = new java.util.HashMap<>();
+        statements.forEach(s -> bySid.put(String.valueOf(s.get("Sid")), s));
+        assertThat(bySid.get("TerminatePlatformClustersOnly").get("Condition")).isEqualTo(Map.of("StringEquals",
+                Map.of("aws:ResourceTag/Project", "dataplat", "aws:ResourceTag/Environment", "dev")));
+        assertThat(bySid.get("PutGuardMetricOnly").get("Condition")).isEqualTo(Map.of("StringEquals",
+                Map.of("cloudwatch:namespace", "DataPlatform/dataplat-dev/ClusterGuard")));
+        assertThat(bySid.get("PublishSummary").get("Resource")).isEqualTo(Map.of("Ref", "AlarmTopicD01E77F9"));
+        assertThat(bySid.get("DescribeClusters").get("Action")).isEqualTo(List.of("elasticmapreduce:DescribeCluster", "elasticmapreduce:ListSteps"));
+        statements.forEach(s -> assertThat(s.get("Action").toString()).doesNotContain("*"));
+    }
+
+    @Test
+    void guardRunsOnScheduleAndWhenTheIdleAlarmFires() {
+        dev().hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(10 minutes)", "State", "ENABLED"));
+        dev().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Map.of(
+                "source", List.of("aws.cloudwatch"), "detail-type", List.of("CloudWatch Alarm State Change"),
+                "resources", List.of(Map.of("Fn::GetAtt", List.of("EmrClusterIdle", "Arn"))),
+                "detail", Map.of("state", Map.of("value", List.of("ALARM"))))));
+        dev().resourceCountIs("AWS::Lambda::Permission", 2);
+    }
+
+    @Test
+    void dashboardShowsHostAirflowEmrUtilizationBucketsGuardAndAlarms() {
+        Map<String, Map<String, Object>> dashboards = resources(dev(), "AWS::CloudWatch::Dashboard");
+        assertThat(dashboards).hasSize(1);
+        String body = properties(dashboards.values().iterator().next()).get("DashboardBody").toString();
+        assertThat(body).contains("Airflow host CPU", "memory and disk", "Scheduler heartbeat", "task successes / failures",
+                "EMR clusters: running / idle", "U = busy time / observed time", "100 * (1 - idle)", "AVG(IsIdle)",
+                "YARN memory available", "apps and containers", "Bucket size", "Objects per bucket", "ClustersTerminated",
+                "\\\"type\\\":\\\"alarm\\\"".replace("\\\"", "\""));
+    }
+
+    @Test
+    void outputsNameTheTopicDashboardAndGuard() {
+        assertThat(dev().findOutputs("*", Map.of()).keySet())
+                .contains("AlarmTopicArn", "DashboardUrl", "ClusterGuardFunctionName");
+        assertThat(dev().findOutputs("DashboardUrl", Map.of()).toString()).contains("#dashboards/dashboard/dataplat-dev-platform");
+    }
+
+    @Test
+    void everyAirflowMetricTheAlarmsAndDashboardReadIsOnTheSchedulersAllowList() throws java.io.IOException {
+        String bootstrap = java.nio.file.Files.readString(Path.of("src/main/resources/scheduler/bootstrap.sh"));
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile("AIRFLOW__METRICS__METRICS_ALLOW_LIST=([^\"]+)\"").matcher(bootstrap);
+        assertThat(line.find()).as("bootstrap.sh sets the metrics allow list").isTrue();
+        List<java.util.regex.Pattern> allowed = java.util.Arrays.stream(line.group(1).split(","))
+                .map(java.util.regex.Pattern::compile).toList();
+        String template = dev().toJSON().toString();
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("airflow\\.([a-z_.]+[a-z_])").matcher(template);
+        List<String> names = new ArrayList<>();
+        while (used.find()) {
+            names.add(used.group(1));
+        }
+        assertThat(names).contains("scheduler_heartbeat", "ti_successes", "ti_failures");
+        names.forEach(name -> assertThat(allowed).as(name).anyMatch(p -> p.matcher(name).find()));
+    }
+
+    @Test
+    void aMissingLambdaArtifactSaysWhatToRun() {
+        assertThatThrownBy(() -> ClusterGuardFunction.requireArtifact(Path.of("target/no-such.zip")))
+                .isInstanceOf(ClusterGuardFunction.MissingArtifactException.class)
+                .hasMessageContaining("Run `mvn -q process-classes` (or `mvn test`) first");
+    }
+}
