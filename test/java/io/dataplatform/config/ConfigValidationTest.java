@@ -359,6 +359,22 @@ class ConfigValidationTest {
                 DEV + "monitoring.guardMaxIdleMinutes: must be a whole number from 5 to 10080, got 1");
         assertThat(devProblems("monitoring.guardMaxAgeHours", 0)).containsExactly(
                 DEV + "monitoring.guardMaxAgeHours: must be a whole number from 1 to 168, got 0");
+        assertThat(devProblems("monitoring.memoryPercent", 0)).containsExactly(
+                DEV + "monitoring.memoryPercent: must be a whole number from 1 to 100, got 0");
+        assertThat(devProblems("monitoring.diskPercent", 101)).containsExactly(
+                DEV + "monitoring.diskPercent: must be a whole number from 1 to 100, got 101");
+        assertThat(devProblems("monitoring.yarnMemoryAvailablePercent", 0)).containsExactly(
+                DEV + "monitoring.yarnMemoryAvailablePercent: must be a whole number from 1 to 100, got 0");
+        assertThat(devProblems("monitoring.hdfsUtilizationPercent", 150)).containsExactly(
+                DEV + "monitoring.hdfsUtilizationPercent: must be a whole number from 1 to 100, got 150");
+        assertThat(devProblems("monitoring.rawBucketMaxGb", 0)).containsExactly(
+                DEV + "monitoring.rawBucketMaxGb: must be a whole number at least 1, got 0");
+        assertThat(devProblems("monitoring.guardRateMinutes", 1441)).containsExactly(
+                DEV + "monitoring.guardRateMinutes: must be a whole number from 1 to 1440, got 1441");
+        assertThat(devProblems("monitoring.guardDryRun", "yes")).containsExactly(
+                DEV + "monitoring.guardDryRun: must be true or false, got \"yes\"");
+        assertThat(devProblems("monitoring.alarmEmail", List.of())).singleElement().asString()
+                .startsWith(DEV + "monitoring.alarmEmail: unknown key; allowed keys here: alarmEmails, cpuPercent,");
     }
 
     @Test

@@ -132,6 +132,9 @@ class MonitoringStackTest {
             assertThat(String.valueOf(properties(a).get("AlarmName"))).startsWith("dataplat-dev-");
             assertThat(String.valueOf(properties(a).get("AlarmDescription"))).hasSizeGreaterThan(40);
             assertThat(properties(a).get("AlarmActions").toString()).contains("AlarmTopic");
+            assertThat(properties(a).get("OKActions").toString()).contains("AlarmTopic");
+            assertThat(properties(a).get("DatapointsToAlarm")).isEqualTo(properties(a).get("EvaluationPeriods"));
+            assertThat(properties(a)).containsKey("TreatMissingData");
         });
     }
 
