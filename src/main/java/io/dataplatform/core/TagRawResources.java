@@ -1,5 +1,6 @@
 package io.dataplatform.core;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +22,13 @@ final class TagRawResources {
     private final List<Map<String, String>> tags;
 
     TagRawResources(Map<String, String> tags) {
-        this.tags = tags.entrySet().stream().map(e -> Map.of("Key", e.getKey(), "Value", e.getValue())).toList();
+        // Ordered maps: Map.of iterates in a per-JVM random order, which made templates differ run to run.
+        this.tags = tags.entrySet().stream().map(e -> {
+            Map<String, String> tag = new LinkedHashMap<>();
+            tag.put("Key", e.getKey());
+            tag.put("Value", e.getValue());
+            return tag;
+        }).toList();
     }
 
     void visit(IConstruct node) {
