@@ -61,10 +61,10 @@ class EmrStackTest {
         Map<String, Object> ec2 = statement("RolesServiceRoleDefaultPolicy", "PassEc2RoleToClusterNodes");
         assertThat(ec2.get("Action")).isEqualTo("iam:PassRole");
         assertThat(ec2.get("Resource")).isEqualTo(Map.of("Fn::GetAtt", List.of("RolesEc2Role1D86A81B", "Arn")));
-        assertThat(ec2.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")));
+        assertThat(ec2.get("Condition")).isEqualTo(Map.of("StringLike", Map.of("iam:PassedToService", "ec2.amazonaws.com*")));
         Map<String, Object> scaling = statement("RolesServiceRoleDefaultPolicy", "PassAutoScalingRole");
-        assertThat(scaling.get("Condition")).isEqualTo(Map.of("StringEquals",
-                Map.of("iam:PassedToService", "application-autoscaling.amazonaws.com")));
+        assertThat(scaling.get("Condition")).isEqualTo(Map.of("StringLike",
+                Map.of("iam:PassedToService", "application-autoscaling.amazonaws.com*")));
         List<Map<String, Object>> passRoles = new ArrayList<>();
         for (var entry : resources(dev(), "AWS::IAM::Policy").entrySet()) {
             list(map(properties(entry.getValue()).get("PolicyDocument")).get("Statement")).stream().map(s -> map(s))
@@ -101,8 +101,12 @@ class EmrStackTest {
     }
 
     @Test
-    void instanceProfileWrapsTheNodeRole() {
-        dev().hasResourceProperties("AWS::IAM::InstanceProfile", Map.of("Roles", List.of(Map.of("Ref", "RolesEc2Role1D86A81B"))));
+    void instanceProfileWrapsTheNodeRoleUnderTheSameExplicitName() {
+        // EMR rejects an instance profile whose name differs from its role's ("invalid instance profile").
+        Map<String, Object> name = Map.of("Fn::Join", List.of("", List.of("dataplat-dev-emr-nodes-", Map.of("Ref", "AWS::Region"))));
+        dev().hasResourceProperties("AWS::IAM::InstanceProfile", Map.of("Roles", List.of(Map.of("Ref", "RolesEc2Role1D86A81B")),
+                "InstanceProfileName", name));
+        assertThat(properties(role("RolesEc2Role")).get("RoleName")).isEqualTo(name);
     }
 
     @Test

@@ -39,7 +39,12 @@ class NetworkStackTest {
     }
 
     @Test
-    void onlyPrivateSubnetsCarryTheEmrManagedPolicyTag() {
+    void theVpcAndOnlyItsPrivateSubnetsCarryTheEmrManagedPolicyTag() {
+        // AmazonEMRServicePolicy_v2 acts on the VPC too (default security groups, EMR service endpoint).
+        assertThat(resources(dev(), "AWS::EC2::VPC").values()).singleElement()
+                .satisfies(vpc -> assertThat(tags(vpc)).containsEntry(NetworkStack.EMR_MANAGED_TAG, "true"));
+        assertThat(resources(dev(), "AWS::EC2::InternetGateway").values())
+                .allSatisfy(gateway -> assertThat(tags(gateway)).doesNotContainKey(NetworkStack.EMR_MANAGED_TAG));
         Map<String, Map<String, Object>> subnets = resources(dev(), "AWS::EC2::Subnet");
         subnets.values().forEach(subnet -> {
             Map<String, String> tags = tags(subnet);

@@ -163,6 +163,8 @@ class SchedulerStackTest {
         assertThat(actions(statement("SenseRawObjects"))).containsExactly("s3:GetObject");
         assertThat(list(statement("ReadOwnSecrets").get("Resource"))).hasSize(2);
         assertThat(statement("StoreGeneratedKeysOnce").get("Resource")).isEqualTo(Map.of("Ref", "SecretsKeys52995371"));
+        // RunJobFlow has no resource type: only "*" can match it (the IAM intent suite checks it for real).
+        assertThat(statement("CreateTaggedClusters").get("Resource")).isEqualTo("*");
         assertThat(statement("CreateTaggedClusters").get("Condition")).isEqualTo(Map.of("StringEquals",
                 Map.of("aws:RequestTag/for-use-with-amazon-emr-managed-policies", "true")));
         assertThat(actions(statement("RunStepsOnTaggedClusters"))).containsExactlyInAnyOrder("elasticmapreduce:AddJobFlowSteps",
@@ -170,10 +172,14 @@ class SchedulerStackTest {
                 "elasticmapreduce:TerminateJobFlows");
         assertThat(statement("RunStepsOnTaggedClusters").get("Condition")).isEqualTo(Map.of("StringEquals",
                 Map.of("aws:ResourceTag/for-use-with-amazon-emr-managed-policies", "true")));
-        Map<String, Object> pass = statement("PassEmrRolesToEmrOnly");
-        assertThat(pass.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("iam:PassedToService", "elasticmapreduce.amazonaws.com")));
-        assertThat(list(pass.get("Resource"))).hasSize(3);
-        assertThat(statements(template("dev")).stream().filter(s -> actions(s).contains("iam:PassRole"))).hasSize(1);
+        // One PassRole statement per EMR role, each to the service that assumes the role (AmazonEMRFullAccessPolicy_v2).
+        assertThat(statement("PassEmrServiceRole").get("Condition")).isEqualTo(Map.of("StringLike",
+                Map.of("iam:PassedToService", "elasticmapreduce.amazonaws.com*")));
+        assertThat(statement("PassEmrNodesRole").get("Condition")).isEqualTo(Map.of("StringLike",
+                Map.of("iam:PassedToService", "ec2.amazonaws.com*")));
+        assertThat(statement("PassEmrAutoScalingRole").get("Condition")).isEqualTo(Map.of("StringLike",
+                Map.of("iam:PassedToService", "application-autoscaling.amazonaws.com*")));
+        assertThat(statements(template("dev")).stream().filter(s -> actions(s).contains("iam:PassRole"))).hasSize(3);
         assertThat(statement("TakeVolumeOverFromReplacedInstance").get("Condition")).isEqualTo(Map.of("StringEquals", Map.of(
                 "aws:ResourceTag/aws:cloudformation:stack-name", "dataplat-dev-scheduler",
                 "aws:ResourceTag/DataPlatformRole", "airflow-scheduler")));

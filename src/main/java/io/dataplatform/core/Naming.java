@@ -1,11 +1,12 @@
 package io.dataplatform.core;
 
 import io.dataplatform.config.PlatformConfig;
+import software.amazon.awscdk.Aws;
 
 /**
  * The one place that decides names. Resource names are left to CloudFormation (which makes them
- * unique per account and region); only stack names are chosen, and every generated name starts
- * with its stack name.
+ * unique per account and region) unless AWS needs a chosen one; stack names are chosen, and every
+ * generated name starts with its stack name.
  */
 public final class Naming {
     private final PlatformConfig config;
@@ -20,6 +21,16 @@ public final class Naming {
             return config.project() + "-" + kind.key();
         }
         return config.project() + "-" + config.envName() + "-" + kind.key();
+    }
+
+    /**
+     * The name of the EMR nodes' role and of its instance profile, e.g.
+     * {@code dataplat-dev-emr-nodes-eu-west-1}. EMR requires the two names to be equal, and IAM
+     * names are account-wide, so the region keeps two regions of one account apart. At most 20 +
+     * 12 + 11 + 15 = 58 characters: within IAM's 64 for role names.
+     */
+    public String emrNodesRoleName() {
+        return resourceName("emr-nodes-") + Aws.REGION;
     }
 
     /** A name for a resource that needs one chosen by us, e.g. {@code dataplat-dev-vpc-flow-logs}. */

@@ -35,7 +35,12 @@ public final class EmrRoles extends Construct {
     private final InstanceProfile instanceProfile;
     private final Role autoScalingRole;
 
-    public EmrRoles(Construct scope, String id, DataLakeBuckets buckets) {
+    /**
+     * @param nodesRoleName name of the EC2 job-flow role and of its instance profile: EMR rejects
+     *                      an instance profile whose name differs from its role's ("invalid
+     *                      instance profile"), so neither may be left to CloudFormation
+     */
+    public EmrRoles(Construct scope, String id, DataLakeBuckets buckets, String nodesRoleName) {
         super(scope, id);
         Map<String, Object> confusedDeputyGuard = Map.of(
                 "StringEquals", Map.of("aws:SourceAccount", Aws.ACCOUNT_ID),
@@ -52,7 +57,8 @@ public final class EmrRoles extends Construct {
                         + "for-use-with-amazon-emr-managed-policies=true, and AWS keeps it current with EMR's needs.");
 
         ec2Role = InstanceRoles.ec2Role(this, "Ec2Role",
-                "EMR cluster nodes (EC2 job-flow role): data-lake access for Spark, logs, SSM, CloudWatch agent");
+                "EMR cluster nodes (EC2 job-flow role): data-lake access for Spark, logs, SSM, CloudWatch agent",
+                nodesRoleName);
         grantRead(ec2Role, buckets.raw(), "ReadRaw");
         grantRead(ec2Role, buckets.artifacts(), "ReadArtifacts");
         grantReadWrite(ec2Role, buckets.curated());
@@ -62,7 +68,8 @@ public final class EmrRoles extends Construct {
         NagChecks.acknowledgeMatching(ec2Role, "AwsSolutions-IAM5", DATA_LAKE_OBJECTS,
                 "Object-level S3 actions need the bucket ARN + /*: each statement names one data-lake bucket "
                         + "(logs: only the emr/ prefix) and lists its actions explicitly.");
-        instanceProfile = InstanceProfile.Builder.create(this, "Ec2InstanceProfile").role(ec2Role).build();
+        instanceProfile = InstanceProfile.Builder.create(this, "Ec2InstanceProfile").role(ec2Role)
+                .instanceProfileName(nodesRoleName).build();
 
         autoScalingRole = Role.Builder.create(this, "AutoScalingRole")
                 .description("EMR automatic scaling of instance groups (Application Auto Scaling)")
@@ -76,17 +83,19 @@ public final class EmrRoles extends Construct {
                 "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonElasticMapReduceforAutoScalingRole]",
                 "The managed policy EMR documents for its auto-scaling role (CloudWatch alarms and instance-group resizing only).");
 
-        // The v2 policy only passes the default role names: pass ours, each only to its service.
+        // The v2 policy only passes the default role names: pass ours, each only to its service
+        // (StringLike with a trailing *, as AWS's own policies do, so other partitions match too).
         serviceRole.addToPrincipalPolicy(passRole(ec2Role, "ec2.amazonaws.com", "PassEc2RoleToClusterNodes"));
         serviceRole.addToPrincipalPolicy(passRole(autoScalingRole, "application-autoscaling.amazonaws.com",
                 "PassAutoScalingRole"));
     }
 
-    private static PolicyStatement passRole(IRole role, String service, String sid) {
+    /** {@code iam:PassRole} of one role to one service, in this and any other partition. */
+    public static PolicyStatement passRole(IRole role, String service, String sid) {
         return PolicyStatement.Builder.create().sid(sid).effect(Effect.ALLOW)
                 .actions(List.of("iam:PassRole"))
                 .resources(List.of(role.getRoleArn()))
-                .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", service)))
+                .conditions(Map.of("StringLike", Map.of("iam:PassedToService", service + "*")))
                 .build();
     }
 

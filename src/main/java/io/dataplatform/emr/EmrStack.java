@@ -21,7 +21,7 @@ public final class EmrStack extends PlatformStack {
 
     public EmrStack(Construct scope, PlatformConfig config, IVpc vpc, DataLakeBuckets buckets) {
         super(scope, StackKind.EMR, config);
-        EmrRoles roles = new EmrRoles(this, "Roles", buckets);
+        EmrRoles roles = new EmrRoles(this, "Roles", buckets, naming().emrNodesRoleName());
         EmrSecurityGroups groups = new EmrSecurityGroups(this, "SecurityGroups", vpc);
         EmrSecurityConfiguration security = new EmrSecurityConfiguration(this, "SecurityConfiguration",
                 config.emr(), config.removal(), roles.serviceRole(), roles.ec2Role(), buckets.artifacts());

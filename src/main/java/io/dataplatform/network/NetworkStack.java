@@ -15,6 +15,7 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.ContextProvider;
 import software.amazon.awscdk.GetContextKeyOptions;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.TagProps;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.ec2.CfnInstance;
@@ -80,6 +81,9 @@ public final class NetworkStack extends PlatformStack {
         }
         vpc = new Vpc(this, "Vpc", props.build());
 
+        // AmazonEMRServicePolicy_v2 also needs the VPC itself tagged (the default security groups EMR
+        // creates in it, the EMR service endpoint); only the VPC resource, so public subnets stay untagged.
+        Tags.of(vpc).add(EMR_MANAGED_TAG, "true", TagProps.builder().includeResourceTypes(List.of("AWS::EC2::VPC")).build());
         for (ISubnet subnet : vpc.getPrivateSubnets()) {
             // Clusters run in private subnets only; public subnets stay out of EMR's reach.
             Tags.of(subnet).add(EMR_MANAGED_TAG, "true");

@@ -4,10 +4,12 @@ import io.dataplatform.core.InstanceRoles;
 import io.dataplatform.core.NagChecks;
 import io.dataplatform.datalake.DataLakeBuckets;
 import io.dataplatform.emr.EmrResources;
+import io.dataplatform.emr.EmrRoles;
 import io.dataplatform.network.NetworkStack;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Arn;
+import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -18,7 +20,8 @@ import software.constructs.Construct;
 /**
  * The Airflow instance's role: DAG sync from artifacts, remote task logs under logs/airflow/,
  * sensors on raw, its own secrets, the EMR calls the DAGs make (scoped by the managed-policy tag),
- * PassRole for the EMR roles only to EMR, and taking its data volume over on replacement.
+ * PassRole of each EMR role only to the service that assumes it, and taking its data volume over
+ * on replacement.
  */
 public final class AirflowRole extends Construct {
     public static final String LOG_PREFIX = "airflow/";
@@ -58,8 +61,13 @@ public final class AirflowRole extends Construct {
         String clusters = Arn.format(ArnComponents.builder().service("elasticmapreduce").resource("cluster")
                 .resourceName("*").build(), stack);
         String tag = NetworkStack.EMR_MANAGED_TAG;
-        add("CreateTaggedClusters", List.of("elasticmapreduce:RunJobFlow"), clusters,
+        // RunJobFlow has no resource type: IAM matches it only with Resource "*", so the managed-policy
+        // tag in the request is what scopes it (as in AWS's AmazonEMRFullAccessPolicy_v2).
+        add("CreateTaggedClusters", List.of("elasticmapreduce:RunJobFlow"), "*",
                 Map.of("StringEquals", Map.of("aws:RequestTag/" + tag, "true")));
+        NagChecks.acknowledge(role, "AwsSolutions-IAM5[Resource::*]",
+                "elasticmapreduce:RunJobFlow supports no resource type (Resource must be *): it is allowed only with the "
+                        + "for-use-with-amazon-emr-managed-policies=true request tag.");
         add("TagClustersAtCreation", List.of("elasticmapreduce:AddTags"), clusters,
                 Map.of("StringEquals", Map.of("aws:RequestTag/" + tag, "true")));
         add("RunStepsOnTaggedClusters", List.of("elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep",
@@ -68,11 +76,24 @@ public final class AirflowRole extends Construct {
         NagChecks.acknowledgeMatching(role, "AwsSolutions-IAM5", "Resource::arn:.+:elasticmapreduce:.+:cluster/\\*",
                 "Cluster ids do not exist before the DAG runs; every EMR action is limited by the "
                         + "for-use-with-amazon-emr-managed-policies tag the platform's clusters carry.");
-        role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("PassEmrRolesToEmrOnly")
-                .actions(List.of("iam:PassRole"))
-                .resources(List.of(emr.serviceRole().getRoleArn(), emr.ec2Role().getRoleArn(), emr.autoScalingRole().getRoleArn()))
-                .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "elasticmapreduce.amazonaws.com"))).build());
-
+        // RunJobFlow passes each role to the service that assumes it, as AmazonEMRFullAccessPolicy_v2 allows
+        // for the default roles: the service role to EMR, the nodes' role to EC2, auto scaling to its service.
+        role.addToPrincipalPolicy(EmrRoles.passRole(emr.serviceRole(), "elasticmapreduce.amazonaws.com", "PassEmrServiceRole"));
+        role.addToPrincipalPolicy(EmrRoles.passRole(emr.ec2Role(), "ec2.amazonaws.com", "PassEmrNodesRole"));
+        role.addToPrincipalPolicy(EmrRoles.passRole(emr.autoScalingRole(), "application-autoscaling.amazonaws.com",
+                "PassEmrAutoScalingRole"));
+        // EMR creates its cleanup service-linked role on an account's first cluster.
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("CreateEmrCleanupServiceLinkedRole")
+                .actions(List.of("iam:CreateServiceLinkedRole"))
+                .resources(List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID
+                        + ":role/aws-service-role/elasticmapreduce.amazonaws.com*/AWSServiceRoleForEMRCleanup*"))
+                .conditions(Map.of("StringEquals", Map.of("iam:AWSServiceName",
+                        List.of("elasticmapreduce.amazonaws.com", "elasticmapreduce.amazonaws.com.cn"))))
+                .build());
+        NagChecks.acknowledgeMatching(role, "AwsSolutions-IAM5",
+                "Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/aws-service-role/elasticmapreduce\\.amazonaws\\.com\\*/AWSServiceRoleForEMRCleanup\\*",
+                "The service-linked role's path ends in the partition's EMR service name (.com or .com.cn); only "
+                        + "EMR's cleanup role can be created, and only for EMR (iam:AWSServiceName).");
     }
 
     /** The RDS master secret, when the metadata database runs in RDS. */
