@@ -1,0 +1,448 @@
+package io.dataplatform.iam;
+
+import static io.dataplatform.support.Json.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dataplatform.core.PlatformStack;
+import io.dataplatform.support.CdkJson;
+import io.dataplatform.support.Json;
+import io.dataplatform.support.Synth;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Who can do what, judged by AWS's own data: every call the platform makes (taken from the code
+ * that makes it: the DAG, the bootstrap, the Spark job, the guard Lambda, the workflows), and the
+ * denials that matter, evaluated against the synthesized templates of dev, prod and the delivery
+ * stack by a real IAM policy evaluator with the Service Authorization Reference (IamJudge).
+ */
+class IamIntentTest {
+    private static final Path DAG = Path.of("src/main/resources/pipeline/dags/pipeline_emr.py");
+    private static final Path BOOTSTRAP = Path.of("src/main/resources/scheduler/bootstrap.sh");
+    private static final Path DAG_SYNC = Path.of("src/main/resources/scheduler/dag-sync.service");
+    private static final Path SPARK_JOB = Path.of("src/main/resources/pipeline/jobs/processar_vendas.py");
+    private static final Path GUARD = Path.of("lambda/src/main/java/io/dataplatform/guard/EmrClusters.java");
+    private static final Path GUARD_RUN = Path.of("lambda/src/main/java/io/dataplatform/guard/ClusterGuardHandler.java");
+    private static final Path DEPLOY_WORKFLOW = Path.of(".github/workflows/deploy.yml");
+    private static final Path PR_WORKFLOW = Path.of(".github/workflows/pull-request.yml");
+    private static final String EMR_TAG = "for-use-with-amazon-emr-managed-policies";
+    private static final String ACCOUNT = FakeDeployment.ACCOUNT;
+    private static final String REGION = FakeDeployment.REGION;
+    private static final String REPOSITORY = "acme/data-platform";
+
+    private static final List<Call> CALLS = new ArrayList<>();
+    private static Map<String, IamJudge.Result> results;
+
+    /** A request, where it comes from in our code, and the decision AWS must reach. */
+    record Call(String id, String who, String what, Principal principal, String action, String resource,
+                Map<String, Object> context, Map<String, Object> resourcePolicy, boolean unvalidatedContext,
+                boolean allowed, Path source, String sourceText, boolean inReadme) {
+
+        Map<String, Object> request() {
+            Map<String, Object> request = new LinkedHashMap<>();
+            request.put("id", id);
+            request.put("identityPolicies", principal == null ? List.of() : principal.identityPolicies());
+            if (resourcePolicy != null) {
+                request.put("resourcePolicy", resourcePolicy);
+            }
+            request.put("principal", principal == null ? String.valueOf(context.get("_principal")) : principal.arn());
+            request.put("action", action);
+            request.put("resource", resource);
+            request.put("accountId", ACCOUNT);
+            Map<String, Object> ctx = new LinkedHashMap<>(context);
+            ctx.remove("_principal");
+            request.put("context", ctx);
+            request.put("unvalidatedContext", unvalidatedContext);
+            return request;
+        }
+    }
+
+    @BeforeAll
+    static void evaluateEveryCall() {
+        for (String env : List.of("dev", "prod")) {
+            callsOf(env, deployment(Synth.shipped(env)));
+        }
+        callsOfDelivery();
+        results = IamJudge.run(CALLS.stream().map(Call::request).toList(), List.of()).cases();
+    }
+
+    @TestFactory
+    List<DynamicTest> everyCallGetsTheDecisionAwsWouldMake() {
+        return CALLS.stream().map(call -> DynamicTest.dynamicTest(call.id(), () -> {
+            IamJudge.Result result = results.get(call.id());
+            String expected = call.allowed() ? "Allowed" : "denied";
+            String message = "\n  principal: " + call.who() + (call.principal() == null ? "" : " (" + call.principal().arn() + ")")
+                    + "\n  call:      " + call.action() + " on " + call.resource() + " " + call.context()
+                    + "\n  expected:  " + expected + "  (" + call.what() + ")"
+                    + "\n  actual:    " + result.decision() + (result.error() == null ? "" : " " + result.error())
+                    + "\n  statements: " + String.join("\n              ", result.responsible());
+            assertThat(result.error()).as(message).isNull();
+            if (call.allowed()) {
+                assertThat(result.decision()).as(message).isEqualTo("Allowed");
+            } else {
+                assertThat(result.decision()).as(message).isIn("ImplicitlyDenied", "ExplicitlyDenied");
+            }
+        })).toList();
+    }
+
+    @Test
+    void everyCallIsStillMadeByTheCodeItCitesAndThereAreEnough() throws IOException {
+        for (Call call : CALLS) {
+            if (call.source() != null) {
+                assertThat(Files.readString(CdkJson.projectRoot().resolve(call.source()))).as(call.id() + " cites " + call.source())
+                        .contains(call.sourceText());
+            }
+        }
+        assertThat(CALLS).hasSizeGreaterThanOrEqualTo(40);
+        assertThat(CALLS.stream().filter(c -> !c.allowed())).hasSizeGreaterThanOrEqualTo(15);
+    }
+
+    @Test
+    void readmeWhoCanDoWhatTableIsWhatTheSuiteChecks() throws IOException {
+        StringBuilder table = new StringBuilder("| principal | call | decision |\n| --- | --- | --- |\n");
+        CALLS.stream().filter(Call::inReadme).filter(c -> c.id().startsWith("dev ") || c.id().startsWith("delivery "))
+                .forEach(c -> table.append("| ").append(c.who()).append(" | ").append(c.what()).append(" | ")
+                        .append(c.allowed() ? "allowed" : "**denied**").append(" |\n"));
+        String readme = Files.readString(CdkJson.projectRoot().resolve("README.md"));
+        String start = "<!-- who-can-do-what:start (IamIntentTest keeps this table true) -->\n";
+        String end = "<!-- who-can-do-what:end -->";
+        assertThat(readme).contains(start).contains(end);
+        String actual = readme.substring(readme.indexOf(start) + start.length(), readme.indexOf(end));
+        assertThat(actual).as("README's who-can-do-what table; replace it with:\n" + table).isEqualTo(table.toString());
+    }
+
+    /** Our EMR grants are AWS's AmazonEMRFullAccessPolicy_v2 or narrower, and still allow what EMR does. */
+    @Test
+    void emrGrantsAreTheManagedPolicysOrNarrowerAndStillAllowWhatEmrDoes() throws IOException {
+        Map<String, Object> managedFile = map(new ObjectMapper().readValue(
+                CdkJson.projectRoot().resolve("test/resources/iam/AmazonEMRFullAccessPolicy_v2.json").toFile(), Map.class));
+        Map<String, Object> managed = Map.of("name", "AmazonEMRFullAccessPolicy_v2", "policy", managedFile.get("document"));
+        FakeDeployment dev = deployment(Synth.shipped("dev"));
+        Principal airflow = Principal.role(dev, "Airflow instance", "dataplat-dev-scheduler", "InstanceRole");
+        Map<String, String> ourToDefault = Map.of(
+                roleArn(dev, "dataplat-dev-emr", "RolesServiceRole"), "EMR_DefaultRole_V2",
+                roleArn(dev, "dataplat-dev-emr", "RolesEc2Role"), "EMR_EC2_DefaultRole",
+                roleArn(dev, "dataplat-dev-emr", "RolesAutoScalingRole"), "EMR_AutoScaling_DefaultRole");
+        Map<String, String> serviceOf = Map.of("EMR_DefaultRole_V2", "elasticmapreduce.amazonaws.com",
+                "EMR_EC2_DefaultRole", "ec2.amazonaws.com", "EMR_AutoScaling_DefaultRole", "application-autoscaling.amazonaws.com");
+        List<String> services = List.of("elasticmapreduce.amazonaws.com", "elasticmapreduce.amazonaws.com.cn", "ec2.amazonaws.com",
+                "ec2.amazonaws.com.cn", "application-autoscaling.amazonaws.com", "lambda.amazonaws.com", "ecs-tasks.amazonaws.com",
+                "glue.amazonaws.com", "sagemaker.amazonaws.com");
+        List<Map<String, Object>> requests = new ArrayList<>();
+        List<String[]> pairs = new ArrayList<>();
+        int n = 0;
+        for (Map.Entry<String, String> role : ourToDefault.entrySet()) {
+            for (String service : services) {
+                String id = "pass-" + n++;
+                String defaultArn = "arn:aws:iam::" + ACCOUNT + ":role/" + role.getValue();
+                requests.add(request(id + "-ours", List.of(airflow.identityPolicies()), airflow.arn(), "iam:PassRole", role.getKey(),
+                        Map.of("iam:PassedToService", service)));
+                requests.add(request(id + "-aws", List.of(List.of(managed)), airflow.arn(), "iam:PassRole", defaultArn,
+                        Map.of("iam:PassedToService", service)));
+                pairs.add(new String[] {id, role.getValue() + " to " + service, String.valueOf(service.equals(serviceOf.get(role.getValue())))});
+            }
+        }
+        Map<String, Object> tagged = Map.of("aws:RequestTag/" + EMR_TAG, "true", "aws:TagKeys", List.of(EMR_TAG, "Project"));
+        Map<String, Object> untagged = Map.of("aws:RequestTag/Project", "dataplat", "aws:TagKeys", List.of("Project"));
+        for (Map.Entry<String, Map<String, Object>> variant : Map.of("run-tagged", tagged, "run-untagged", untagged).entrySet()) {
+            requests.add(request(variant.getKey() + "-ours", List.of(airflow.identityPolicies()), airflow.arn(),
+                    "elasticmapreduce:RunJobFlow", "*", variant.getValue()));
+            requests.add(request(variant.getKey() + "-aws", List.of(List.of(managed)), airflow.arn(),
+                    "elasticmapreduce:RunJobFlow", "*", variant.getValue()));
+            pairs.add(new String[] {variant.getKey(), "RunJobFlow " + variant.getKey(), String.valueOf(variant.getValue() == tagged)});
+        }
+        for (String service : List.of("elasticmapreduce.amazonaws.com", "elasticmapreduce.amazonaws.com.cn", "ecs.amazonaws.com")) {
+            String id = "slr-" + service;
+            String slr = "arn:aws:iam::" + ACCOUNT + ":role/aws-service-role/" + service + "/AWSServiceRoleForEMRCleanup";
+            requests.add(request(id + "-ours", List.of(airflow.identityPolicies()), airflow.arn(), "iam:CreateServiceLinkedRole", slr,
+                    Map.of("iam:AWSServiceName", service)));
+            requests.add(request(id + "-aws", List.of(List.of(managed)), airflow.arn(), "iam:CreateServiceLinkedRole", slr,
+                    Map.of("iam:AWSServiceName", service)));
+            pairs.add(new String[] {id, "CreateServiceLinkedRole for " + service, String.valueOf(service.startsWith("elasticmapreduce"))});
+        }
+        Map<String, IamJudge.Result> answers = IamJudge.run(requests, List.of()).cases();
+        for (String[] pair : pairs) {
+            boolean ours = "Allowed".equals(answers.get(pair[0] + "-ours").decision());
+            boolean aws = "Allowed".equals(answers.get(pair[0] + "-aws").decision());
+            assertThat(answers.get(pair[0] + "-ours").error()).as(pair[1]).isNull();
+            assertThat(!ours || aws).as(pair[1] + ": allowed by us but not by AmazonEMRFullAccessPolicy_v2").isTrue();
+            if (Boolean.parseBoolean(pair[2])) {
+                assertThat(ours && aws).as(pair[1] + " is what EMR does: both must allow it (ours: " + ours + ", AWS: " + aws + ")").isTrue();
+            }
+        }
+    }
+
+    // ---- the calls -------------------------------------------------------------------------------
+
+    private static void callsOf(String env, FakeDeployment d) {
+        String other = env.equals("dev") ? "prod" : "dev";
+        String lake = "dataplat-" + env + "-datalake";
+        String emr = "dataplat-" + env + "-emr";
+        String scheduler = "dataplat-" + env + "-scheduler";
+        String monitoring = "dataplat-" + env + "-monitoring";
+        Principal airflow = Principal.role(d, "Airflow instance", scheduler, "InstanceRole");
+        Principal nodes = Principal.role(d, "EMR cluster nodes", emr, "RolesEc2Role");
+        Principal service = Principal.role(d, "EMR service role", emr, "RolesServiceRole");
+        Principal guard = Principal.role(d, "cluster guard Lambda", monitoring, "ClusterGuardFunctionServiceRole");
+        String raw = bucketArn(d, lake, "RawBucket");
+        String curated = bucketArn(d, lake, "CuratedBucket");
+        String artifacts = bucketArn(d, lake, "ArtifactsBucket");
+        String logs = bucketArn(d, lake, "LogsBucket");
+        String otherRaw = bucketArn(deployment(Synth.shipped(other)), "dataplat-" + other + "-datalake", "RawBucket");
+        String serviceRole = roleArn(d, emr, "RolesServiceRole");
+        String nodesRole = roleArn(d, emr, "RolesEc2Role");
+        String scalingRole = roleArn(d, emr, "RolesAutoScalingRole");
+        String cluster = "arn:aws:elasticmapreduce:" + REGION + ":" + ACCOUNT + ":cluster/j-2AXXXXXXGAPLF";
+        Map<String, Object> ourCluster = Map.of("aws:ResourceTag/" + EMR_TAG, "true", "aws:ResourceTag/Project", "dataplat",
+                "aws:ResourceTag/Environment", env);
+        Map<String, Object> dagTags = Map.of("aws:RequestTag/" + EMR_TAG, "true", "aws:RequestTag/Project", "dataplat",
+                "aws:RequestTag/Environment", env, "aws:RequestTag/Pipeline", "pipeline_emr",
+                "aws:TagKeys", List.of(EMR_TAG, "Project", "Environment", "Pipeline"));
+        String p = env + " ";
+
+        // Airflow: the DAG's operators.
+        add(p + "airflow RunJobFlow", airflow, "create a cluster tagged for the EMR managed policies (DAG: criar_cluster_emr)",
+                "elasticmapreduce:RunJobFlow", "*", dagTags, null, true, DAG, "\"Key\": \"" + EMR_TAG + "\", \"Value\": \"true\"", true);
+        add(p + "airflow RunJobFlow untagged", airflow, "create a cluster without the managed-policy tag",
+                "elasticmapreduce:RunJobFlow", "*", Map.of("aws:RequestTag/Project", "dataplat", "aws:TagKeys", List.of("Project")),
+                null, false, null, null, true);
+        add(p + "airflow PassRole service role", airflow, "pass the EMR service role to EMR (RunJobFlow ServiceRole)",
+                "iam:PassRole", serviceRole, Map.of("iam:PassedToService", "elasticmapreduce.amazonaws.com"), null, true,
+                DAG, "\"ServiceRole\": \"{{ var.value.emr_service_role }}\"", true);
+        add(p + "airflow PassRole nodes role", airflow, "pass the nodes' role to EC2 (RunJobFlow JobFlowRole)",
+                "iam:PassRole", nodesRole, Map.of("iam:PassedToService", "ec2.amazonaws.com"), null, true,
+                DAG, "\"JobFlowRole\": \"{{ var.value.emr_instance_profile }}\"", true);
+        add(p + "airflow PassRole auto-scaling role", airflow, "pass the auto-scaling role to Application Auto Scaling",
+                "iam:PassRole", scalingRole, Map.of("iam:PassedToService", "application-autoscaling.amazonaws.com"), null, true,
+                DAG, "\"AutoScalingRole\": \"{{ var.value.emr_autoscaling_role }}\"", true);
+        add(p + "airflow PassRole nodes role to lambda", airflow, "pass the nodes' role to any other service",
+                "iam:PassRole", nodesRole, Map.of("iam:PassedToService", "lambda.amazonaws.com"), null, false, null, null, true);
+        add(p + "airflow PassRole own role", airflow, "pass its own role (privilege escalation)",
+                "iam:PassRole", airflow.arn(), Map.of("iam:PassedToService", "ec2.amazonaws.com"), null, false, null, null, true);
+        add(p + "airflow PassRole guard role", airflow, "pass any other role of the platform",
+                "iam:PassRole", guard.arn(), Map.of("iam:PassedToService", "elasticmapreduce.amazonaws.com"), null, false, null, null, false);
+        add(p + "airflow PassRole other environment", airflow, "pass the other environment's EMR service role",
+                "iam:PassRole", roleArn(deployment(Synth.shipped(other)), "dataplat-" + other + "-emr", "RolesServiceRole"),
+                Map.of("iam:PassedToService", "elasticmapreduce.amazonaws.com"), null, false, null, null, false);
+        add(p + "airflow CreateServiceLinkedRole EMR cleanup", airflow, "create EMR's cleanup service-linked role (first cluster in an account)",
+                "iam:CreateServiceLinkedRole", "arn:aws:iam::" + ACCOUNT + ":role/aws-service-role/elasticmapreduce.amazonaws.com/AWSServiceRoleForEMRCleanup",
+                Map.of("iam:AWSServiceName", "elasticmapreduce.amazonaws.com"), null, true, null, null, true);
+        add(p + "airflow CreateServiceLinkedRole other service", airflow, "create another service's service-linked role",
+                "iam:CreateServiceLinkedRole", "arn:aws:iam::" + ACCOUNT + ":role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS",
+                Map.of("iam:AWSServiceName", "ecs.amazonaws.com"), null, false, null, null, false);
+        add(p + "airflow AddJobFlowSteps", airflow, "add the Spark step to a platform cluster (DAG: adicionar_steps_spark)",
+                "elasticmapreduce:AddJobFlowSteps", cluster, ourCluster, null, true, DAG, "EmrAddStepsOperator(", true);
+        add(p + "airflow DescribeStep", airflow, "watch the step (DAG: aguardar_step_spark)",
+                "elasticmapreduce:DescribeStep", cluster, ourCluster, null, true, DAG, "EmrStepSensor(", false);
+        add(p + "airflow DescribeCluster", airflow, "read the cluster's state",
+                "elasticmapreduce:DescribeCluster", cluster, ourCluster, null, true, DAG, "EmrCreateJobFlowOperator(", false);
+        add(p + "airflow TerminateJobFlows", airflow, "terminate a platform cluster (DAG: terminar_cluster_emr)",
+                "elasticmapreduce:TerminateJobFlows", cluster, ourCluster, null, true, DAG, "EmrTerminateJobFlowOperator(", true);
+        add(p + "airflow TerminateJobFlows foreign cluster", airflow, "terminate a cluster without the managed-policy tag",
+                "elasticmapreduce:TerminateJobFlows", cluster, Map.of("aws:ResourceTag/Project", "other"), null, false, null, null, true);
+        add(p + "airflow sensor GetObject raw", airflow, "read the input object (DAG: aguardar_entrada, S3KeySensor)",
+                "s3:GetObject", raw + "/samples/vendas/2025-09-01/dados_vendas.csv", Map.of(), null, true, DAG, "S3KeySensor(", false);
+        // Airflow: the bootstrap and the instance's services.
+        add(p + "airflow GetSecretValue keys", airflow, "read the Fernet/API/JWT keys (bootstrap)",
+                "secretsmanager:GetSecretValue", secretArn(d, scheduler, "SecretsKeys"), Map.of(), null, true,
+                BOOTSTRAP, "aws secretsmanager get-secret-value", true);
+        add(p + "airflow GetSecretValue admin", airflow, "read the admin password (bootstrap)",
+                "secretsmanager:GetSecretValue", secretArn(d, scheduler, "SecretsAdminPassword"), Map.of(), null, true,
+                BOOTSTRAP, "ADMIN_SECRET_ARN", false);
+        add(p + "airflow PutSecretValue keys", airflow, "store generated keys once (bootstrap)",
+                "secretsmanager:PutSecretValue", secretArn(d, scheduler, "SecretsKeys"), Map.of(), null, true,
+                BOOTSTRAP, "aws secretsmanager put-secret-value", false);
+        add(p + "airflow PutSecretValue admin", airflow, "overwrite the admin password secret",
+                "secretsmanager:PutSecretValue", secretArn(d, scheduler, "SecretsAdminPassword"), Map.of(), null, false, null, null, true);
+        add(p + "airflow sync DAGs GetObject", airflow, "read DAGs from artifacts/dags/ (dag-sync)",
+                "s3:GetObject", artifacts + "/dags/pipeline_emr.py", Map.of(), null, true, DAG_SYNC, "s3://$ARTIFACTS_BUCKET/dags/", true);
+        add(p + "airflow sync DAGs ListBucket", airflow, "list artifacts/dags/ (dag-sync)",
+                "s3:ListBucket", artifacts, Map.of("s3:prefix", "dags/"), null, true, DAG_SYNC, "aws s3 sync", false);
+        add(p + "airflow list artifacts outside dags", airflow, "list the rest of the artifacts bucket",
+                "s3:ListBucket", artifacts, Map.of("s3:prefix", "jobs/"), null, false, null, null, false);
+        add(p + "airflow write dags", airflow, "write a DAG into artifacts/dags/",
+                "s3:PutObject", artifacts + "/dags/evil.py", Map.of(), null, false, null, null, true);
+        add(p + "airflow write task logs", airflow, "write task logs to logs/airflow/ (remote logging)",
+                "s3:PutObject", logs + "/airflow/dag_id=pipeline_emr/attempt=1.log", Map.of(), null, true,
+                BOOTSTRAP, "AIRFLOW__LOGGING__REMOTE_BASE_LOG_FOLDER=s3://$LOGS_BUCKET/airflow", false);
+        add(p + "airflow delete raw bucket", airflow, "delete a data-lake bucket",
+                "s3:DeleteBucket", raw, Map.of(), null, false, null, null, true);
+        add(p + "airflow read other environment", airflow, "read the other environment's raw data",
+                "s3:GetObject", otherRaw + "/samples/vendas/2025-09-01/dados_vendas.csv", Map.of(), null, false, null, null, false);
+        if (!d.resources(scheduler, "AWS::EC2::Volume").isEmpty()) {
+            String volume = "arn:aws:ec2:" + REGION + ":" + ACCOUNT + ":volume/" + d.ref(scheduler, d.logicalId(scheduler, "AWS::EC2::Volume", "DataVolume"));
+            String previous = "arn:aws:ec2:" + REGION + ":" + ACCOUNT + ":instance/i-0previous0000000";
+            add(p + "airflow take over volume", airflow, "attach its data volume (bootstrap)",
+                    "ec2:AttachVolume", volume, Map.of(), null, true, BOOTSTRAP, "aws ec2 attach-volume", false);
+            add(p + "airflow stop replaced instance", airflow, "stop the Airflow instance it replaces (bootstrap)",
+                    "ec2:StopInstances", previous, Map.of("aws:ResourceTag/aws:cloudformation:stack-name", scheduler,
+                            "aws:ResourceTag/DataPlatformRole", "airflow-scheduler"), null, true, BOOTSTRAP, "aws ec2 stop-instances", true);
+            add(p + "airflow stop other instance", airflow, "stop any other instance",
+                    "ec2:StopInstances", previous, Map.of("aws:ResourceTag/aws:cloudformation:stack-name", "dataplat-" + env + "-network"),
+                    null, false, null, null, true);
+            add(p + "airflow attach other volume", airflow, "attach any other volume",
+                    "ec2:AttachVolume", "arn:aws:ec2:" + REGION + ":" + ACCOUNT + ":volume/vol-0other", Map.of(), null, false, null, null, false);
+        }
+
+        // EMR cluster nodes: the Spark job and the cluster's own logs.
+        add(p + "nodes read input", nodes, "read raw input (Spark job)",
+                "s3:GetObject", raw + "/samples/vendas/2025-09-01/dados_vendas.csv", Map.of(), null, true, SPARK_JOB, "csv(", true);
+        add(p + "nodes read job", nodes, "read the Spark job from artifacts/jobs/",
+                "s3:GetObject", artifacts + "/jobs/processar_vendas.py", Map.of(), null, true, DAG, "\"s3://{{ var.value.artifacts_bucket }}/\" + JOB_KEY", false);
+        add(p + "nodes write curated", nodes, "write curated Parquet (Spark job)",
+                "s3:PutObject", curated + "/vendas_por_vendedor/run_date=2025-09-01/part-0000.parquet", Map.of(), null, true,
+                SPARK_JOB, ".parquet(", true);
+        add(p + "nodes replace partition", nodes, "delete the partition it overwrites (dynamic partition overwrite)",
+                "s3:DeleteObject", curated + "/vendas_por_vendedor/run_date=2025-09-01/part-0000.parquet", Map.of(), null, true,
+                SPARK_JOB, "partitionOverwriteMode", false);
+        add(p + "nodes write cluster logs", nodes, "write cluster logs to logs/emr/",
+                "s3:PutObject", logs + "/emr/j-2AXXXXXXGAPLF/steps/s-1/stderr.gz", Map.of(), null, true, DAG, "\"LogUri\"", false);
+        add(p + "nodes write raw", nodes, "write into the raw zone",
+                "s3:PutObject", raw + "/samples/x.csv", Map.of(), null, false, null, null, true);
+        add(p + "nodes write airflow logs", nodes, "write Airflow's task logs",
+                "s3:PutObject", logs + "/airflow/x.log", Map.of(), null, false, null, null, false);
+        add(p + "nodes read other environment", nodes, "read the other environment's raw data",
+                "s3:GetObject", otherRaw + "/samples/x.csv", Map.of(), null, false, null, null, true);
+        add(p + "nodes delete curated bucket", nodes, "delete the curated bucket",
+                "s3:DeleteBucket", curated, Map.of(), null, false, null, null, false);
+        String diskKey = d.attribute(emr, d.logicalId(emr, "AWS::KMS::Key", "SecurityConfigurationLocalDiskKey"), "Arn");
+        Map<String, Object> keyPolicy = map(d.resolve(emr, map(d.resources(emr, "AWS::KMS::Key")
+                .get(d.logicalId(emr, "AWS::KMS::Key", "SecurityConfigurationLocalDiskKey")).get("Properties")).get("KeyPolicy")));
+        add(p + "nodes decrypt local disks", nodes, "use the disk key for local-disk encryption",
+                "kms:GenerateDataKey", diskKey, Map.of(), keyPolicy, true, null, null, false);
+
+        // EMR service role: launching the nodes.
+        add(p + "service passes nodes role", service, "pass the nodes' role to EC2 when it launches instances",
+                "iam:PassRole", nodesRole, Map.of("iam:PassedToService", "ec2.amazonaws.com"), null, true, null, null, true);
+        add(p + "service passes nodes role to lambda", service, "pass the nodes' role to another service",
+                "iam:PassRole", nodesRole, Map.of("iam:PassedToService", "lambda.amazonaws.com"), null, false, null, null, false);
+        add(p + "service grants for EBS", service, "create a KMS grant for EBS encryption",
+                "kms:CreateGrant", diskKey, Map.of("kms:GrantIsForAWSResource", "true"), keyPolicy, true, null, null, false);
+        add(p + "service grants for itself", service, "create a KMS grant for a non-AWS principal",
+                "kms:CreateGrant", diskKey, Map.of("kms:GrantIsForAWSResource", "false"), keyPolicy, false, null, null, false);
+
+        // The cluster guard Lambda.
+        String topic = d.ref(monitoring, d.logicalId(monitoring, "AWS::SNS::Topic", "AlarmTopic"));
+        add(p + "guard ListClusters", guard, "list clusters", "elasticmapreduce:ListClusters", "*", Map.of(), null, true,
+                GUARD, ".listClusters(", false);
+        add(p + "guard terminates own", guard, "terminate a cluster of this environment",
+                "elasticmapreduce:TerminateJobFlows", cluster, ourCluster, null, true, GUARD, ".terminateJobFlows(", true);
+        add(p + "guard terminates other environment", guard, "terminate the other environment's cluster",
+                "elasticmapreduce:TerminateJobFlows", cluster, Map.of("aws:ResourceTag/Project", "dataplat",
+                        "aws:ResourceTag/Environment", other), null, false, null, null, true);
+        add(p + "guard publishes", guard, "publish its summary to the alarm topic", "sns:Publish", topic, Map.of(), null, true,
+                GUARD_RUN, "sns.publish(", false);
+        add(p + "guard puts its metric", guard, "put ClustersTerminated into its namespace", "cloudwatch:PutMetricData", "*",
+                Map.of("cloudwatch:namespace", "DataPlatform/dataplat-" + env + "/ClusterGuard"), null, true, GUARD_RUN, "putMetricData", false);
+        add(p + "guard puts foreign metric", guard, "put metrics into another namespace", "cloudwatch:PutMetricData", "*",
+                Map.of("cloudwatch:namespace", "AWS/EC2"), null, false, null, null, false);
+    }
+
+    private static void callsOfDelivery() {
+        Map<String, Object> platform = Json.with(CdkJson.platform(), "delivery.githubRepository", REPOSITORY);
+        Synth.Synthesized synthesized = Synth.of(platform, "dev");
+        Map<String, Map<String, Object>> templates = new LinkedHashMap<>();
+        synthesized.platform().delivery().ifPresent(s -> templates.put(s.getStackName(), synthesized.template(s).toJSON()));
+        FakeDeployment d = new FakeDeployment(templates);
+        String stack = "dataplat-delivery";
+        Principal deploy = Principal.role(d, "GitHub deploy role", stack, "DeployRole");
+        Principal diff = Principal.role(d, "GitHub diff role", stack, "DiffRole");
+        String provider = "arn:aws:iam::" + ACCOUNT + ":oidc-provider/token.actions.githubusercontent.com";
+        String bootstrap = "arn:aws:iam::" + ACCOUNT + ":role/cdk-hnb659fds-";
+        Map<String, Object> mainBranch = github("repo:" + REPOSITORY + ":ref:refs/heads/main", provider);
+        add("delivery main branch assumes deploy role", null, "GitHub deploy role", "a job of main of this repository assumes it",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), mainBranch, deploy.trustPolicy(), true, true, DEPLOY_WORKFLOW, "role-to-assume", true);
+        add("delivery other repository", null, "GitHub deploy role", "a job of another repository assumes it",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github("repo:someone/fork:ref:refs/heads/main", provider),
+                deploy.trustPolicy(), true, false, null, null, true);
+        add("delivery feature branch", null, "GitHub deploy role", "a job of a feature branch (no environment) assumes it",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github("repo:" + REPOSITORY + ":ref:refs/heads/feature-x", provider),
+                deploy.trustPolicy(), true, false, null, null, true);
+        add("delivery pull request deploy role", null, "GitHub deploy role", "a pull-request job assumes it",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github("repo:" + REPOSITORY + ":pull_request", provider),
+                deploy.trustPolicy(), true, false, null, null, true);
+        add("delivery wrong audience", null, "GitHub deploy role", "a token for another audience",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), Map.of("_principal", provider,
+                        "token.actions.githubusercontent.com:aud", "https://example.com",
+                        "token.actions.githubusercontent.com:sub", "repo:" + REPOSITORY + ":ref:refs/heads/main"),
+                deploy.trustPolicy(), true, false, null, null, false);
+        add("delivery pull request diff role", null, "GitHub diff role", "a pull-request job assumes it",
+                "sts:AssumeRoleWithWebIdentity", diff.arn(), github("repo:" + REPOSITORY + ":pull_request", provider),
+                diff.trustPolicy(), true, true, PR_WORKFLOW, "role-to-assume", true);
+        add("delivery main branch diff role", null, "GitHub diff role", "a job of main assumes it",
+                "sts:AssumeRoleWithWebIdentity", diff.arn(), mainBranch, diff.trustPolicy(), true, false, null, null, false);
+        add("delivery deploy assumes bootstrap deploy role", deploy, "assume the CDK bootstrap deploy role", "sts:AssumeRole",
+                bootstrap + "deploy-role-" + ACCOUNT + "-" + REGION, Map.of(), null, true, DEPLOY_WORKFLOW, "cdk deploy", true);
+        add("delivery deploy assumes exec role", deploy, "assume the CloudFormation execution role directly", "sts:AssumeRole",
+                bootstrap + "cfn-exec-role-" + ACCOUNT + "-" + REGION, Map.of(), null, false, null, null, true);
+        add("delivery deploy assumes admin", deploy, "assume any other role", "sts:AssumeRole",
+                "arn:aws:iam::" + ACCOUNT + ":role/Admin", Map.of(), null, false, null, null, false);
+        add("delivery diff assumes lookup role", diff, "assume the CDK lookup role (read-only)", "sts:AssumeRole",
+                bootstrap + "lookup-role-" + ACCOUNT + "-" + REGION, Map.of(), null, true, PR_WORKFLOW, "cdk diff", true);
+        add("delivery diff assumes deploy role", diff, "assume the CDK deploy role", "sts:AssumeRole",
+                bootstrap + "deploy-role-" + ACCOUNT + "-" + REGION, Map.of(), null, false, null, null, true);
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------
+
+    private static void add(String id, Principal principal, String what, String action, String resource, Map<String, Object> context,
+                            Map<String, Object> resourcePolicy, boolean allowed, Path source, String sourceText, boolean readme) {
+        CALLS.add(new Call(id, principal.label(), what, principal, action, resource, context, resourcePolicy, false, allowed,
+                source, sourceText, readme));
+    }
+
+    private static void add(String id, Principal principal, String who, String what, String action, String resource,
+                            Map<String, Object> context, Map<String, Object> resourcePolicy, boolean unvalidated, boolean allowed,
+                            Path source, String sourceText, boolean readme) {
+        CALLS.add(new Call(id, who, what, principal, action, resource, context, resourcePolicy, unvalidated, allowed,
+                source, sourceText, readme));
+    }
+
+    private static Map<String, Object> github(String subject, String provider) {
+        return Map.of("_principal", provider, "token.actions.githubusercontent.com:aud", "sts.amazonaws.com",
+                "token.actions.githubusercontent.com:sub", subject);
+    }
+
+    private static Map<String, Object> request(String id, List<List<Map<String, Object>>> policySets, String principal, String action,
+                                               String resource, Map<String, Object> context) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("id", id);
+        request.put("identityPolicies", policySets.stream().flatMap(List::stream).toList());
+        request.put("principal", principal);
+        request.put("action", action);
+        request.put("resource", resource);
+        request.put("accountId", ACCOUNT);
+        request.put("context", context);
+        return request;
+    }
+
+    static FakeDeployment deployment(Synth.Synthesized synthesized) {
+        Map<String, Map<String, Object>> templates = new LinkedHashMap<>();
+        for (PlatformStack stack : synthesized.platform().stacks()) {
+            templates.put(stack.getStackName(), synthesized.template(stack).toJSON());
+        }
+        return new FakeDeployment(templates);
+    }
+
+    private static String bucketArn(FakeDeployment d, String stack, String prefix) {
+        return d.attribute(stack, d.logicalId(stack, "AWS::S3::Bucket", prefix), "Arn");
+    }
+
+    private static String roleArn(FakeDeployment d, String stack, String prefix) {
+        return d.attribute(stack, d.logicalId(stack, "AWS::IAM::Role", prefix), "Arn");
+    }
+
+    private static String secretArn(FakeDeployment d, String stack, String prefix) {
+        return d.ref(stack, d.logicalId(stack, "AWS::SecretsManager::Secret", prefix));
+    }
+}
