@@ -3,6 +3,17 @@
 # cfn-hup runs it again after every change of the stack's metadata; every step is idempotent.
 # It exits non-zero unless Airflow reports a healthy scheduler, so CloudFormation fails the
 # deployment instead of "succeeding" with a dead instance.
+#
+# Failure rules (test/bootstrap/bootstrap.bats runs this script in sandboxes to keep them true):
+# - a secret that cannot be read stops the run; Airflow's keys are generated only while the keys
+#   secret still holds the placeholder the stack created, never after a failed read;
+# - every value is validated before the live environment file is replaced;
+# - a new Airflow is built in its own venv beside the running one and switched to only once it
+#   installed, migrated and answers; the venvs belong to root, so nothing the airflow user (every
+#   task) can write is ever run by root;
+# - a new instance prepares everything before it takes the data volume over from the instance it
+#   replaces, and if it then fails it hands the volume back and starts that instance again;
+# - only what changed is restarted.
 set -euo pipefail
 
 # Rendered by the stack: region, versions, bucket names, secret ARNs, AIRFLOW_VAR_* values.
@@ -10,20 +21,49 @@ set -euo pipefail
 source /etc/dataplatform/platform.env
 
 readonly AIRFLOW_HOME=/opt/airflow
-readonly VENV=$AIRFLOW_HOME/venv
+readonly VENV_LINK=$AIRFLOW_HOME/venv
+readonly VENVS=/opt/dataplatform/venvs
+readonly VENV=$VENVS/airflow-$AIRFLOW_VERSION-py$PYTHON_VERSION
 readonly ENV_FILE=/etc/airflow/airflow.env
 readonly PG_MOUNT=/var/lib/pgsql
+readonly STATE=/var/lib/dataplatform
 readonly COMPONENTS=(api-server scheduler dag-processor triggerer)
+readonly DATA_DEVICE=/dev/sdf
+readonly CURL=(curl -fsS --max-time 10)
 
-log() { echo "[bootstrap $(date -u +%H:%M:%S)] $*"; }
+log() { echo "[bootstrap $(date -u +%H:%M:%S)] $*" >&2; }
+fail() {
+  log "FAILED: $*"
+  exit 1
+}
 
-secret_json() { aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$1" --query SecretString --output text; }
+# The SecretString of a secret. A failed read (throttling, network, KMS or IAM denial) stops the
+# run: the caller assigns it on its own line, so set -e sees the status.
+secret_value() {
+  aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$1" --query SecretString --output text \
+    || fail "cannot read secret $1 (error above); nothing was changed"
+}
+
+# A non-empty string field of a JSON object, or the run stops.
+json_field() {
+  jq -er --arg field "$2" '.[$field] | select(type == "string" and length > 0)' <<<"$1" 2>/dev/null \
+    || fail "$3 has no usable \"$2\""
+}
+
+imds() {
+  local token
+  token=$("${CURL[@]}" -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 60")
+  "${CURL[@]}" -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
+}
 
 install_packages() {
-  log "installing packages"
-  dnf install -y -q "python${PYTHON_VERSION}" "python${PYTHON_VERSION}-devel" gcc jq postgresql16 amazon-cloudwatch-agent
+  local packages=("python${PYTHON_VERSION}" "python${PYTHON_VERSION}-devel" gcc jq postgresql16 amazon-cloudwatch-agent)
   if [[ $DATABASE == local ]]; then
-    dnf install -y -q postgresql16-server
+    packages+=(postgresql16-server)
+  fi
+  if ! rpm -q "${packages[@]}" >/dev/null 2>&1; then
+    log "installing packages"
+    dnf install -y -q "${packages[@]}"
   fi
 }
 
@@ -31,18 +71,56 @@ ensure_airflow_user() {
   id airflow >/dev/null 2>&1 || useradd --system --home-dir "$AIRFLOW_HOME" --shell /sbin/nologin airflow
   install -d -o airflow -g airflow "$AIRFLOW_HOME" "$AIRFLOW_HOME/dags" "$AIRFLOW_HOME/logs" "$AIRFLOW_HOME/plugins" /var/log/airflow
   install -d -o root -g airflow -m 0750 /etc/airflow
+  install -d -o root -g root -m 0755 "$VENVS" "$STATE"
 }
 
-imds() {
-  local token
-  token=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 60")
-  curl -fsS -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
+# Airflow for this version pair in its own root-owned venv, beside the one that runs; a failed
+# install removes only its own venv. The switch happens in apply_changes.
+install_airflow() {
+  if [[ -f $VENV/.complete ]]; then
+    return
+  fi
+  log "installing Airflow $AIRFLOW_VERSION on Python $PYTHON_VERSION with the official constraints into $VENV"
+  rm -rf "$VENV"
+  if ! { "python${PYTHON_VERSION}" -m venv "$VENV" \
+    && "$VENV/bin/pip" install -q --upgrade pip \
+    && "$VENV/bin/pip" install -q "apache-airflow[amazon,postgres,fab,statsd]==${AIRFLOW_VERSION}" \
+      --constraint "https://raw.githubusercontent.com/apache/airflow/constraints-${AIRFLOW_VERSION}/constraints-${PYTHON_VERSION}.txt" \
+    && [[ $("$VENV/bin/airflow" version 2>/dev/null) == "$AIRFLOW_VERSION" ]]; }; then
+    rm -rf "$VENV"
+    fail "could not install Airflow $AIRFLOW_VERSION; the running Airflow is untouched"
+  fi
+  touch "$VENV/.complete"
+}
+
+# Fernet key (32 url-safe base64 bytes, made by cryptography itself), API secret and JWT secret are
+# generated once, while the secret still holds the stack's placeholder, and kept in Secrets
+# Manager; they never appear in the template, the user data or a command line.
+ensure_keys() {
+  local keys
+  keys=$(secret_value "$KEYS_SECRET_ARN")
+  jq -e 'type == "object"' <<<"$keys" >/dev/null 2>&1 || fail "the keys secret is not a JSON object; refusing to replace it"
+  if jq -e 'has("fernet_key")' <<<"$keys" >/dev/null; then
+    local field
+    for field in fernet_key api_secret_key jwt_secret; do
+      json_field "$keys" "$field" "the keys secret" >/dev/null
+    done
+    return
+  fi
+  jq -e 'keys == ["placeholder"]' <<<"$keys" >/dev/null \
+    || fail "the keys secret holds neither Airflow's keys nor the stack's placeholder; refusing to overwrite it"
+  log "generating Airflow keys into $KEYS_SECRET_ARN"
+  "$VENV/bin/python" -c 'import json, secrets; from cryptography.fernet import Fernet; print(json.dumps({"fernet_key": Fernet.generate_key().decode(), "api_secret_key": secrets.token_urlsafe(32), "jwt_secret": secrets.token_urlsafe(32)}))' \
+    | aws secretsmanager put-secret-value --region "$AWS_REGION" --secret-id "$KEYS_SECRET_ARN" \
+      --secret-string file:///dev/stdin >/dev/null
 }
 
 # The metadata database lives on its own encrypted, retained EBS volume. When CloudFormation
-# replaces the instance, the new one takes the volume over: it stops the previous instance (the
-# same logical resource of this stack; PostgreSQL shuts down cleanly), detaches and attaches it.
-attach_data_volume() {
+# replaces the instance, the new one takes the volume over (after it has installed everything):
+# it stops the previous instance (PostgreSQL shuts down cleanly), detaches the volume and attaches
+# it here. If this run fails after that, hand_volume_back returns both to the previous instance.
+PREVIOUS_HOLDER=""
+claim_data_volume() {
   local self holder
   self=$(imds instance-id)
   holder=$(aws ec2 describe-volumes --region "$AWS_REGION" --volume-ids "$DATA_VOLUME_ID" \
@@ -52,20 +130,53 @@ attach_data_volume() {
   fi
   if [[ $holder != None && -n $holder ]]; then
     log "taking the data volume over from $holder"
+    PREVIOUS_HOLDER=$holder
     aws ec2 stop-instances --region "$AWS_REGION" --instance-ids "$holder" >/dev/null
     aws ec2 wait instance-stopped --region "$AWS_REGION" --instance-ids "$holder"
     aws ec2 detach-volume --region "$AWS_REGION" --volume-id "$DATA_VOLUME_ID" >/dev/null
   fi
   aws ec2 wait volume-available --region "$AWS_REGION" --volume-ids "$DATA_VOLUME_ID"
-  aws ec2 attach-volume --region "$AWS_REGION" --volume-id "$DATA_VOLUME_ID" --instance-id "$self" --device /dev/sdf >/dev/null
+  aws ec2 attach-volume --region "$AWS_REGION" --volume-id "$DATA_VOLUME_ID" --instance-id "$self" --device "$DATA_DEVICE" >/dev/null
   aws ec2 wait volume-in-use --region "$AWS_REGION" --volume-ids "$DATA_VOLUME_ID"
 }
 
+# At boot (dataplatform-data-volume.service): attach the volume if it is free, mount it if it is
+# ours; a volume attached to another instance is left alone.
+reclaim_volume() {
+  [[ $DATABASE == local ]] || return 0
+  local self holder
+  self=$(imds instance-id)
+  holder=$(aws ec2 describe-volumes --region "$AWS_REGION" --volume-ids "$DATA_VOLUME_ID" \
+    --query 'Volumes[0].Attachments[0].InstanceId' --output text)
+  if [[ $holder == None || -z $holder ]]; then
+    log "the data volume is free: attaching it"
+    aws ec2 attach-volume --region "$AWS_REGION" --volume-id "$DATA_VOLUME_ID" --instance-id "$self" --device "$DATA_DEVICE" >/dev/null
+    aws ec2 wait volume-in-use --region "$AWS_REGION" --volume-ids "$DATA_VOLUME_ID"
+  elif [[ $holder != "$self" ]]; then
+    log "the data volume is attached to $holder; not taking it (a replacement takes it over in its bootstrap)"
+    return 0
+  fi
+  mount_data_volume
+}
+
+hand_volume_back() {
+  [[ -n $PREVIOUS_HOLDER ]] || return 0
+  log "handing the data volume back to $PREVIOUS_HOLDER and starting it again"
+  local component
+  for component in "${COMPONENTS[@]}"; do systemctl stop "airflow@${component}.service" || true; done
+  systemctl stop postgresql || true
+  if mountpoint -q "$PG_MOUNT"; then umount "$PG_MOUNT" || true; fi
+  aws ec2 detach-volume --region "$AWS_REGION" --volume-id "$DATA_VOLUME_ID" >/dev/null || true
+  aws ec2 wait volume-available --region "$AWS_REGION" --volume-ids "$DATA_VOLUME_ID" || true
+  aws ec2 attach-volume --region "$AWS_REGION" --volume-id "$DATA_VOLUME_ID" --instance-id "$PREVIOUS_HOLDER" \
+    --device "$DATA_DEVICE" >/dev/null || true
+  aws ec2 start-instances --region "$AWS_REGION" --instance-ids "$PREVIOUS_HOLDER" >/dev/null || true
+}
+
 mount_data_volume() {
-  attach_data_volume
   local link="/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${DATA_VOLUME_ID//-/}"
   for _ in $(seq 60); do [[ -e $link ]] && break; sleep 5; done
-  [[ -e $link ]] || { log "data volume $DATA_VOLUME_ID not attached"; return 1; }
+  [[ -e $link ]] || fail "data volume $DATA_VOLUME_ID not attached"
   local device uuid
   device=$(readlink -f "$link")
   if ! blkid "$device" >/dev/null 2>&1; then
@@ -80,6 +191,10 @@ mount_data_volume() {
   chmod 0700 "$PG_MOUNT"
 }
 
+psql_value() {
+  runuser -u postgres -- psql -tAc "$1" || fail "cannot connect to the local PostgreSQL (see above)"
+}
+
 setup_postgres() {
   if [[ ! -f $PG_MOUNT/data/PG_VERSION ]]; then
     log "initialising PostgreSQL"
@@ -87,52 +202,39 @@ setup_postgres() {
   fi
   systemctl enable --now postgresql
   # Local peer authentication: the airflow OS user is the airflow database role, no password.
-  if ! runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'airflow'" | grep -q 1; then
-    runuser -u postgres -- psql -qc "CREATE ROLE airflow LOGIN"
-  fi
-  if ! runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_database WHERE datname = 'airflow'" | grep -q 1; then
-    runuser -u postgres -- createdb -O airflow airflow
-  fi
-}
-
-install_airflow() {
-  if [[ -x $VENV/bin/airflow ]] && [[ $("$VENV/bin/airflow" version 2>/dev/null) == "$AIRFLOW_VERSION" ]]; then
-    log "Airflow $AIRFLOW_VERSION already installed"
-    return
-  fi
-  log "installing Airflow $AIRFLOW_VERSION on Python $PYTHON_VERSION with the official constraints"
-  runuser -u airflow -- "python${PYTHON_VERSION}" -m venv --clear "$VENV"
-  runuser -u airflow -- "$VENV/bin/pip" install -q --upgrade pip
-  runuser -u airflow -- "$VENV/bin/pip" install -q \
-    "apache-airflow[amazon,postgres,fab,statsd]==${AIRFLOW_VERSION}" \
-    --constraint "https://raw.githubusercontent.com/apache/airflow/constraints-${AIRFLOW_VERSION}/constraints-${PYTHON_VERSION}.txt"
-}
-
-# Fernet key (32 url-safe base64 bytes, made by cryptography itself), API secret and JWT secret are
-# generated once, here, and kept in Secrets Manager; they never appear in the template or user data.
-ensure_keys() {
-  if [[ $(secret_json "$KEYS_SECRET_ARN" | jq -r '.fernet_key // empty') == "" ]]; then
-    log "generating Airflow keys into $KEYS_SECRET_ARN"
-    local keys
-    keys=$("$VENV/bin/python" -c 'import json, secrets; from cryptography.fernet import Fernet; print(json.dumps({"fernet_key": Fernet.generate_key().decode(), "api_secret_key": secrets.token_urlsafe(32), "jwt_secret": secrets.token_urlsafe(32)}))')
-    aws secretsmanager put-secret-value --region "$AWS_REGION" --secret-id "$KEYS_SECRET_ARN" --secret-string "$keys" >/dev/null
-  fi
+  local found
+  found=$(psql_value "SELECT 1 FROM pg_roles WHERE rolname = 'airflow'")
+  [[ $found == 1 ]] || runuser -u postgres -- psql -qc "CREATE ROLE airflow LOGIN"
+  found=$(psql_value "SELECT 1 FROM pg_database WHERE datname = 'airflow'")
+  [[ $found == 1 ]] || runuser -u postgres -- createdb -O airflow airflow
 }
 
 # Local: peer authentication over the socket (the airflow OS user is the airflow role, no
 # password). RDS: the master credentials from its secret, over TLS.
 sql_alchemy_conn() {
   if [[ $DATABASE == rds ]]; then
-    secret_json "$DB_SECRET_ARN" | "$VENV/bin/python" -c 'import json, sys, urllib.parse; s = json.load(sys.stdin); print("postgresql+psycopg2://%s:%s@%s:%s/airflow?sslmode=require" % (urllib.parse.quote(s["username"], safe=""), urllib.parse.quote(s["password"], safe=""), s["host"], s["port"]))'
+    local secret
+    secret=$(secret_value "$DB_SECRET_ARN")
+    "$VENV/bin/python" -c 'import json, sys, urllib.parse
+s = json.load(sys.stdin)
+if not all(isinstance(s.get(k), (str, int)) and str(s.get(k)) for k in ("username", "password", "host", "port")):
+    sys.exit("the database secret lacks username, password, host or port")
+print("postgresql+psycopg2://%s:%s@%s:%s/airflow?sslmode=require" % (urllib.parse.quote(s["username"], safe=""), urllib.parse.quote(s["password"], safe=""), s["host"], s["port"]))' <<<"$secret" \
+      || fail "the database secret $DB_SECRET_ARN is not usable"
   else
     echo "postgresql+psycopg2://airflow@/airflow?host=/run/postgresql"
   fi
 }
 
-write_env_file() {
-  local keys tmp
-  keys=$(secret_json "$KEYS_SECRET_ARN")
-  tmp=$(mktemp /etc/airflow/.airflow.env.XXXXXX)
+# Writes the complete, validated environment file to $1 (nothing reads it yet).
+render_env_file() {
+  local keys fernet api jwt conn
+  keys=$(secret_value "$KEYS_SECRET_ARN")
+  fernet=$(json_field "$keys" fernet_key "the keys secret")
+  api=$(json_field "$keys" api_secret_key "the keys secret")
+  jwt=$(json_field "$keys" jwt_secret "the keys secret")
+  conn=$(sql_alchemy_conn)
+  [[ -n $conn ]] || fail "empty database connection"
   {
     echo "AIRFLOW_HOME=$AIRFLOW_HOME"
     echo "AWS_DEFAULT_REGION=$AWS_REGION"
@@ -142,12 +244,12 @@ write_env_file() {
     echo "AIRFLOW__CORE__LOAD_EXAMPLES=False"
     echo "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=True"
     echo "AIRFLOW__CORE__EXECUTION_API_SERVER_URL=http://127.0.0.1:8080/execution/"
-    echo "AIRFLOW__CORE__FERNET_KEY=$(jq -r .fernet_key <<<"$keys")"
-    echo "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=$(sql_alchemy_conn)"
+    echo "AIRFLOW__CORE__FERNET_KEY=$fernet"
+    echo "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=$conn"
     echo "AIRFLOW__API__HOST=$AIRFLOW_API_HOST"
     echo "AIRFLOW__API__PORT=8080"
-    echo "AIRFLOW__API__SECRET_KEY=$(jq -r .api_secret_key <<<"$keys")"
-    echo "AIRFLOW__API_AUTH__JWT_SECRET=$(jq -r .jwt_secret <<<"$keys")"
+    echo "AIRFLOW__API__SECRET_KEY=$api"
+    echo "AIRFLOW__API_AUTH__JWT_SECRET=$jwt"
     echo "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK=True"
     echo "AIRFLOW__LOGGING__REMOTE_LOGGING=True"
     echo "AIRFLOW__LOGGING__REMOTE_BASE_LOG_FOLDER=s3://$LOGS_BUCKET/airflow"
@@ -161,22 +263,22 @@ write_env_file() {
     echo "AIRFLOW__METRICS__METRICS_ALLOW_LIST=^scheduler_heartbeat$,^ti_successes$,^ti_failures$,^dag_processing.total_parse_time$,^dag_processing.import_errors$"
     echo "AIRFLOW_CONN_AWS_DEFAULT='{\"conn_type\": \"aws\", \"extra\": {\"region_name\": \"$AWS_REGION\"}}'"
     grep '^AIRFLOW_VAR_' /etc/dataplatform/platform.env
-  } > "$tmp"
-  chown root:airflow "$tmp"
-  chmod 0640 "$tmp"
-  mv -f "$tmp" "$ENV_FILE"
+  } > "$1"
+  chown root:airflow "$1"
+  chmod 0640 "$1"
 }
 
-as_airflow() {
-  runuser -u airflow -- bash -c 'set -a; source /etc/airflow/airflow.env; set +a; exec "$@"' _ "$@"
+as_airflow() { # environment file, command...
+  # shellcheck disable=SC2016  # expanded by the inner bash: $0 is the environment file
+  runuser -u airflow -- bash -c 'set -a; source "$0"; set +a; exec "$@"' "$1" "${@:2}"
 }
 
-migrate_and_create_admin() {
-  log "migrating the metadata database"
-  as_airflow "$VENV/bin/airflow" db migrate
+create_admin() {
+  local secret password
+  secret=$(secret_value "$ADMIN_SECRET_ARN")
+  password=$(json_field "$secret" password "the admin secret")
   # The password goes through the environment of one process, never the command line.
-  ADMIN_PASSWORD=$(secret_json "$ADMIN_SECRET_ARN" | jq -r .password) \
-    as_airflow "$VENV/bin/python" - <<'PY'
+  ADMIN_PASSWORD=$password as_airflow "$ENV_FILE" "$VENV/bin/python" - <<'PY'
 import os
 from airflow.providers.fab.auth_manager.cli_commands.utils import get_application_builder
 
@@ -189,25 +291,72 @@ with get_application_builder() as appbuilder:
 PY
 }
 
-start_services() {
-  log "starting services"
-  /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s \
-    -c file:/opt/aws/amazon-cloudwatch-agent/etc/dataplatform.json
-  systemctl daemon-reload
-  systemctl enable --now cfn-hup.service dag-sync.timer
-  systemctl start dag-sync.service
+components() { # systemctl verb
   local component
   for component in "${COMPONENTS[@]}"; do
-    systemctl enable "airflow@${component}.service"
-    systemctl restart "airflow@${component}.service"
+    systemctl "$1" "airflow@${component}.service"
   done
+}
+
+# Switches to the new venv and environment file, restarting only what changed: a new Airflow
+# (or Python) version stops the components, migrates the database with the new venv and switches
+# (on a failed migration the old venv starts again); a changed environment or unit file restarts
+# the components; anything else leaves them running.
+apply_changes() {
+  local candidate=$1 current_venv="" env_changed=no units
+  [[ -L $VENV_LINK ]] && current_venv=$(readlink "$VENV_LINK")
+  cmp -s "$candidate" "$ENV_FILE" || env_changed=yes
+  units=$(cat /etc/systemd/system/airflow@.service /etc/systemd/system/dag-sync.* | sha256sum)
+  systemctl daemon-reload
+
+  if [[ $current_venv != "$VENV" ]]; then
+    log "switching Airflow to $VENV"
+    [[ -n $current_venv || -e $VENV_LINK ]] && components stop
+    mv -f "$candidate" "$ENV_FILE"
+    if ! as_airflow "$ENV_FILE" "$VENV/bin/airflow" db migrate; then
+      if [[ -n $current_venv ]]; then
+        log "migration failed: starting Airflow from $current_venv again"
+        components start || true
+      fi
+      fail "airflow db migrate failed with $VENV"
+    fi
+    rm -rf "$VENV_LINK.new"
+    if [[ -d $VENV_LINK && ! -L $VENV_LINK ]]; then
+      rm -rf "$VENV_LINK" # the layout before root-owned venvs: an airflow-owned venv in place
+    fi
+    ln -s "$VENV" "$VENV_LINK.new"
+    mv -T "$VENV_LINK.new" "$VENV_LINK"
+    create_admin
+    components enable
+    components restart
+  elif [[ $env_changed == yes || $units != "$(cat "$STATE/units.sha256" 2>/dev/null)" ]]; then
+    log "configuration changed: restarting Airflow"
+    mv -f "$candidate" "$ENV_FILE"
+    create_admin
+    components restart
+  else
+    rm -f "$candidate"
+    components start
+  fi
+  echo "$units" > "$STATE/units.sha256"
+}
+
+start_support_services() {
+  /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s \
+    -c file:/opt/aws/amazon-cloudwatch-agent/etc/dataplatform.json
+  systemctl enable --now cfn-hup.service dag-sync.timer
+  if [[ $DATABASE == local ]]; then
+    systemctl enable dataplatform-data-volume.service
+  fi
+  # A failed first sync is not fatal: the timer retries every minute.
+  systemctl start dag-sync.service || log "DAG sync failed (the timer retries every minute): journalctl -u dag-sync"
 }
 
 wait_until_healthy() {
   log "waiting for a healthy scheduler"
-  local health
+  local health=""
   for _ in $(seq 90); do
-    if health=$(curl -fsS http://127.0.0.1:8080/api/v2/monitor/health 2>/dev/null) \
+    if health=$("${CURL[@]}" http://127.0.0.1:8080/api/v2/monitor/health 2>/dev/null) \
       && [[ $(jq -r .metadatabase.status <<<"$health") == healthy ]] \
       && [[ $(jq -r .scheduler.status <<<"$health") == healthy ]]; then
       log "Airflow is healthy: $health"
@@ -220,19 +369,50 @@ wait_until_healthy() {
   return 1
 }
 
+# Every run's outcome as a metric (1 failed, 0 succeeded): a cfn-hup run that fails does not fail
+# any deployment, so the monitoring stack alarms on this instead.
+report_outcome() {
+  local self
+  self=$(imds instance-id 2>/dev/null) || return 0
+  aws cloudwatch put-metric-data --region "$AWS_REGION" --namespace "$METRICS_NAMESPACE" \
+    --metric-name "$BOOTSTRAP_FAILURES_METRIC" --dimensions "InstanceId=$self" --unit Count --value "$1" >/dev/null \
+    || log "could not report the outcome to CloudWatch"
+}
+
+on_exit() {
+  local status=$?
+  if ((status != 0)); then
+    hand_volume_back
+    report_outcome 1
+  else
+    report_outcome 0
+  fi
+  exit "$status"
+}
+
 main() {
+  trap on_exit EXIT
   install_packages
   ensure_airflow_user
+  install_airflow
+  ensure_keys
+  local candidate
+  candidate=$(mktemp /etc/airflow/.airflow.env.XXXXXX)
+  render_env_file "$candidate"
+  # Everything is in place: only now take the data volume (and with it the database) over.
   if [[ $DATABASE == local ]]; then
+    claim_data_volume
     mount_data_volume
     setup_postgres
   fi
-  install_airflow
-  ensure_keys
-  write_env_file
-  migrate_and_create_admin
-  start_services
+  apply_changes "$candidate"
+  start_support_services
   wait_until_healthy
+  PREVIOUS_HOLDER=""
 }
 
-main "$@"
+if [[ ${1:-} == reclaim-volume ]]; then
+  reclaim_volume
+else
+  main
+fi

@@ -287,6 +287,15 @@ class IamIntentTest {
             add(p + "airflow stop replaced instance", airflow, "stop the Airflow instance it replaces (bootstrap)",
                     "ec2:StopInstances", previous, Map.of("aws:ResourceTag/aws:cloudformation:stack-name", scheduler,
                             "aws:ResourceTag/DataPlatformRole", "airflow-scheduler"), null, true, BOOTSTRAP, "aws ec2 stop-instances", true);
+            add(p + "airflow hands volume back", airflow, "give the volume back to the instance it replaced (failed replacement)",
+                    "ec2:AttachVolume", previous, Map.of("aws:ResourceTag/aws:cloudformation:stack-name", scheduler,
+                            "aws:ResourceTag/DataPlatformRole", "airflow-scheduler"), null, true, BOOTSTRAP, "hand_volume_back", false);
+            add(p + "airflow restarts replaced instance", airflow, "start the instance it replaced again (failed replacement)",
+                    "ec2:StartInstances", previous, Map.of("aws:ResourceTag/aws:cloudformation:stack-name", scheduler,
+                            "aws:ResourceTag/DataPlatformRole", "airflow-scheduler"), null, true, BOOTSTRAP, "aws ec2 start-instances", true);
+            add(p + "airflow start other instance", airflow, "start any other instance",
+                    "ec2:StartInstances", previous, Map.of("aws:ResourceTag/aws:cloudformation:stack-name", "dataplat-" + env + "-network"),
+                    null, false, null, null, false);
             add(p + "airflow stop other instance", airflow, "stop any other instance",
                     "ec2:StopInstances", previous, Map.of("aws:ResourceTag/aws:cloudformation:stack-name", "dataplat-" + env + "-network"),
                     null, false, null, null, true);

@@ -75,6 +75,18 @@ class MonitoringStackTest {
     }
 
     @Test
+    void everyFailedBootstrapRunAlarms() {
+        // The bootstrap reports BOOTSTRAP_FAILURES_METRIC into METRICS_NAMESPACE, both rendered from the
+        // same constants into platform.env (SchedulerStackTest), so the alarm and the script cannot drift apart.
+        Map<String, Object> failed = alarm("airflow-bootstrap-failed");
+        assertThat(failed).containsEntry("MetricName", io.dataplatform.scheduler.SchedulerStack.BOOTSTRAP_FAILURES_METRIC)
+                .containsEntry("Namespace", "DataPlatform/dataplat-dev/Airflow").containsEntry("Statistic", "Maximum")
+                .containsEntry("Threshold", 1).containsEntry("ComparisonOperator", "GreaterThanOrEqualToThreshold")
+                .containsEntry("EvaluationPeriods", 1).containsEntry("TreatMissingData", "notBreaching");
+        assertThat(failed.get("Dimensions").toString()).contains("InstanceId");
+    }
+
+    @Test
     void missingSchedulerHeartbeatIsBreaching() {
         Map<String, Object> heartbeat = alarm("airflow-scheduler-heartbeat");
         assertThat(query(heartbeat)).isEqualTo("SELECT SUM(\"airflow.scheduler_heartbeat\") FROM \"DataPlatform/dataplat-dev/Airflow\"");
@@ -127,7 +139,7 @@ class MonitoringStackTest {
     @Test
     void everyAlarmSaysWhatToDoAndNotifiesTheTopic() {
         Map<String, Map<String, Object>> all = resources(dev(), "AWS::CloudWatch::Alarm");
-        assertThat(all).hasSize(14);
+        assertThat(all).hasSize(15);
         all.values().forEach(a -> {
             assertThat(String.valueOf(properties(a).get("AlarmName"))).startsWith("dataplat-dev-");
             assertThat(String.valueOf(properties(a).get("AlarmDescription"))).hasSizeGreaterThan(40);

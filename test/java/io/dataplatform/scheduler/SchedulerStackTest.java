@@ -101,8 +101,12 @@ class SchedulerStackTest {
         String userData = properties(instance(template("dev"))).get("UserData").toString();
         assertThat(userData).contains("cfn-init -v").contains("cfn-signal -e $?");
         // The bootstrap itself fails unless the health endpoint reports a healthy scheduler.
-        assertThat(bootstrapScript()).contains("/api/v2/monitor/health").contains(".scheduler.status")
-                .contains("wait_until_healthy\n}");
+        // (test/bootstrap/bootstrap.bats runs the script: an unhealthy Airflow fails the run.)
+        assertThat(bootstrapScript()).contains("/api/v2/monitor/health").contains(".scheduler.status");
+        // Every run reports its outcome under the names the monitoring stack alarms on.
+        assertThat(platformEnv(template("dev"))).contains("BOOTSTRAP_FAILURES_METRIC=" + SchedulerStack.BOOTSTRAP_FAILURES_METRIC)
+                .contains("METRICS_NAMESPACE=DataPlatform/dataplat-dev/Airflow");
+        assertThat(bootstrapScript()).contains("--namespace \"$METRICS_NAMESPACE\"").contains("--metric-name \"$BOOTSTRAP_FAILURES_METRIC\"");
     }
 
     private static String bootstrapScript() {

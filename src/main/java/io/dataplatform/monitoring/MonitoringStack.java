@@ -23,6 +23,7 @@ import software.amazon.awscdk.services.cloudwatch.IAlarm;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.Ec2Action;
 import software.amazon.awscdk.services.cloudwatch.actions.Ec2InstanceAction;
@@ -86,6 +87,12 @@ public final class MonitoringStack extends PlatformStack {
         alarm("airflow-disk", agent(airflowNs, "disk_used_percent", Map.of("InstanceId", instanceId, "path", "/", "fstype", "xfs")),
                 m.diskPercent(), ComparisonOperator.GREATER_THAN_THRESHOLD, 3, TreatMissingData.MISSING,
                 "Airflow root disk above " + m.diskPercent() + " %: clean /var/log and old venvs, or raise scheduler.rootVolumeGb.");
+        alarm("airflow-bootstrap-failed", agent(airflowNs, SchedulerStack.BOOTSTRAP_FAILURES_METRIC,
+                        Map.of("InstanceId", instanceId)).with(MetricOptions.builder().statistic("Maximum").build()), 1,
+                ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1, TreatMissingData.NOT_BREACHING,
+                "A bootstrap run on the Airflow instance failed (a cfn-hup update after a deploy, or a replacement that "
+                        + "handed the volume back): nothing was switched, the previous Airflow keeps running. Read the "
+                        + "bootstrap stream of ServiceLogs or /var/log/dataplatform-bootstrap.log, fix, deploy again.");
         queryAlarm("airflow-scheduler-heartbeat", "SELECT SUM(\"airflow.scheduler_heartbeat\") FROM \"" + airflowNs + "\"", 60, 1,
                 "LessThanThreshold", 5, "breaching",
                 "No scheduler heartbeat for 5 min (the scheduler stopped or hangs although systemd may say active): "

@@ -111,13 +111,16 @@ public final class AirflowRole extends Construct {
         String volume = Arn.format(ArnComponents.builder().service("ec2").resource("volume").resourceName(dataVolumeId).build(), stack);
         String instances = Arn.format(ArnComponents.builder().service("ec2").resource("instance").resourceName("*").build(), stack);
         add("AttachOwnDataVolume", List.of("ec2:AttachVolume", "ec2:DetachVolume"), volume);
-        add("TakeVolumeOverFromReplacedInstance", List.of("ec2:AttachVolume", "ec2:DetachVolume", "ec2:StopInstances"), instances,
+        // StartInstances: a replacement that fails hands the volume back and starts the previous instance.
+        add("TakeVolumeOverFromReplacedInstance", List.of("ec2:AttachVolume", "ec2:DetachVolume", "ec2:StopInstances",
+                        "ec2:StartInstances"), instances,
                 Map.of("StringEquals", Map.of(
                         "aws:ResourceTag/aws:cloudformation:stack-name", stack.getStackName(),
                         "aws:ResourceTag/" + INSTANCE_ROLE_TAG, INSTANCE_ROLE_VALUE)));
         add("DescribeVolumeAttachments", List.of("ec2:DescribeVolumes", "ec2:DescribeInstances"), "*");
         NagChecks.acknowledgeMatching(role, "AwsSolutions-IAM5", "Resource::arn:.+:ec2:.+:instance/\\*",
-                "Only this stack's Airflow instances (stack-name and DataPlatformRole tags) can be stopped or detached, to take the data volume over on replacement.");
+                "Only this stack's Airflow instances (stack-name and DataPlatformRole tags) can be stopped, started or "
+                        + "detached, to take the data volume over on replacement and hand it back if that fails.");
         NagChecks.acknowledge(role, "AwsSolutions-IAM5[Resource::*]",
                 "ec2:DescribeVolumes and ec2:DescribeInstances support no resource-level permissions.");
     }

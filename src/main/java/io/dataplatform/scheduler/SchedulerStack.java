@@ -44,6 +44,8 @@ import software.constructs.Construct;
 public final class SchedulerStack extends PlatformStack {
     public static final int UI_PORT = 8080;
     static final String DATA_DEVICE = "/dev/sdf";
+    /** Reported by every bootstrap run (1 failed, 0 succeeded) into {@link #metricsNamespace}. */
+    public static final String BOOTSTRAP_FAILURES_METRIC = "BootstrapFailures";
 
     private final Instance instance;
 
@@ -123,6 +125,8 @@ public final class SchedulerStack extends PlatformStack {
         env.put("DATA_VOLUME_ID", dataVolume == null ? "" : dataVolume.getVolumeId());
         env.put("DATABASE", scheduler.database().name().toLowerCase(java.util.Locale.ROOT));
         env.put("DB_SECRET_ARN", rds == null ? "" : rds.secret().getSecretArn());
+        env.put("METRICS_NAMESPACE", namespace);
+        env.put("BOOTSTRAP_FAILURES_METRIC", BOOTSTRAP_FAILURES_METRIC);
         airflowVariables.forEach((name, value) -> env.put(PipelineVariables.environmentVariable(name), value));
         instance.applyCloudFormationInit(AirflowBootstrap.init(env, getStackId(), getRegion(), logicalId,
                         Map.of("METRICS_NAMESPACE", namespace, "SERVICE_LOG_GROUP", serviceLogs.getLogGroupName())),

@@ -1,0 +1,283 @@
+#!/usr/bin/env bats
+# bootstrap.sh, unmodified, in sandboxes (sandbox.bash): first boot, re-run, replacement and
+# rollback, upgrade and failed upgrade, RDS, and every failure path that once lost keys or data.
+# Run: bats test/bootstrap (as root; .ci/run and the README's test command do).
+
+load sandbox
+
+setup() { sandbox_setup; }
+teardown() { sandbox_teardown; }
+
+KEYS_PUT='aws secretsmanager put-secret-value'
+VENV_332=/opt/dataplatform/venvs/airflow-3.3.2-py3.12
+
+first_boot() {
+  bootstrap
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+}
+
+@test "first boot: keys generated once from the placeholder, through stdin; a complete env file; Airflow healthy" {
+  first_boot
+  [ "$(grep -c "^$KEYS_PUT" "$SANDBOX/calls.log")" -eq 1 ]
+  called "^$KEYS_PUT .*--secret-string file:///dev/stdin$"
+  fernet=$(jq -r .fernet_key "$SANDBOX/aws/keys")
+  [ "${#fernet}" -eq 44 ]
+  # No key reaches a command line.
+  refute grep -qF "$fernet" "$SANDBOX/calls.log"
+  refute grep -q 'fernet_key"' <(grep -v '^venv-python -c' "$SANDBOX/calls.log")
+  env_file | grep -qx "AIRFLOW__CORE__FERNET_KEY=$fernet"
+  env_file | grep -qx "AIRFLOW__API_AUTH__JWT_SECRET=$(jq -r .jwt_secret "$SANDBOX/aws/keys")"
+  env_file | grep -qx 'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=postgresql+psycopg2://airflow@/airflow?host=/run/postgresql'
+  env_file | grep -qx 'AIRFLOW_VAR_RAW_BUCKET=raw-bucket'
+  refute grep -qE '^[A-Za-z_]+=(null)?$' "$SANDBOX/etc-up/airflow/airflow.env"
+  airflow_gid=$(awk -F: '$1 == "airflow" {print $4}' "$SANDBOX/etc-up/passwd")
+  [ "$(stat -c '%u:%g %a' "$SANDBOX/etc-up/airflow/airflow.env")" = "0:$airflow_gid 640" ]
+  [ "$(readlink "$SANDBOX/opt-up/airflow/venv")" = "$VENV_332" ]
+  [ "$(grep -c '^airflow db migrate' "$SANDBOX/calls.log")" -eq 1 ]
+  called '^venv-python -$' # the admin user, password through the environment
+  called '^systemctl restart airflow@scheduler.service$'
+  called '^aws ec2 attach-volume .*--instance-id i-0new00000000000'
+  called '^mkfs.xfs -q /dev/nvme1n1$'
+  called '^createdb -O airflow airflow$'
+}
+
+@test "root never runs code the airflow user can change: the venv belongs to root and is read-only to others" {
+  first_boot
+  venv=$SANDBOX/opt-up${VENV_332#/opt}
+  [ -x "$venv/bin/airflow" ]
+  [ -z "$(find "$venv" ! -user root)" ]
+  [ -z "$(find "$venv" -perm /022 ! -type l)" ]
+  # The units run the venv through the link, as the airflow user.
+  grep -qx 'ExecStart=/opt/airflow/venv/bin/airflow %i' "$SANDBOX/etc-up/systemd/system/airflow@.service"
+  grep -qx 'User=airflow' "$SANDBOX/etc-up/systemd/system/airflow@.service"
+}
+
+@test "every curl call has a time limit" {
+  first_boot
+  [ "$(grep -c '^curl ' "$SANDBOX/calls.log")" -ge 3 ]
+  refute grep -v -- '--max-time' <(grep '^curl ' "$SANDBOX/calls.log")
+}
+
+@test "re-run with nothing changed: no new keys, no dnf, no migration, no restart" {
+  first_boot
+  keys=$(cat "$SANDBOX/aws/keys")
+  env=$(env_file)
+  first_boot
+  [ "$(cat "$SANDBOX/aws/keys")" = "$keys" ]
+  [ "$(env_file)" = "$env" ]
+  refute called "^$KEYS_PUT"
+  refute called '^dnf '
+  refute called 'db migrate'
+  refute called '^systemctl (restart|stop) airflow@'
+  called '^systemctl start airflow@scheduler.service$'
+}
+
+@test "re-run with a changed setting: restarts the components, no migration" {
+  first_boot
+  platform_env local "AIRFLOW_VAR_NEW_SETTING=1"
+  first_boot
+  env_file | grep -qx 'AIRFLOW_VAR_NEW_SETTING=1'
+  called '^systemctl restart airflow@scheduler.service$'
+  refute called 'db migrate'
+}
+
+@test "a failed read of the keys secret stops the run and never replaces the keys" {
+  secret_fails keys ThrottlingException
+  bootstrap
+  [ "$status" -ne 0 ]
+  [[ $output == *"cannot read secret arn:aws:secretsmanager:eu-west-1:111122223333:secret:keys"* ]]
+  refute called "^$KEYS_PUT"
+  [ ! -e "$SANDBOX/etc-up/airflow/airflow.env" ]
+  refute called 'db migrate'
+}
+
+@test "a failed read of the keys secret on a running host leaves its env file and services alone" {
+  first_boot
+  env=$(env_file)
+  secret_fails keys AccessDeniedException
+  bootstrap
+  [ "$status" -ne 0 ]
+  [ "$(env_file)" = "$env" ]
+  refute called "^$KEYS_PUT"
+  refute called '^systemctl (restart|stop) airflow@'
+}
+
+@test "a keys secret that is not JSON, or lacks a key, is never overwritten" {
+  secret keys 'not json'
+  bootstrap
+  [ "$status" -ne 0 ]
+  refute called "^$KEYS_PUT"
+  [ "$(cat "$SANDBOX/aws/keys")" = 'not json' ]
+
+  secret keys '{"fernet_key": "x", "api_secret_key": "y", "jwt_secret": null}'
+  bootstrap
+  [ "$status" -ne 0 ]
+  [[ $output == *'the keys secret has no usable "jwt_secret"'* ]]
+  refute called "^$KEYS_PUT"
+
+  secret keys '{"something": "else"}'
+  bootstrap
+  [ "$status" -ne 0 ]
+  [[ $output == *"neither Airflow's keys nor the stack's placeholder"* ]]
+  refute called "^$KEYS_PUT"
+}
+
+@test "an unreadable admin secret stops the run: no admin with an empty password" {
+  secret_fails admin KMSAccessDeniedException
+  bootstrap
+  [ "$status" -ne 0 ]
+  refute called '^venv-python -$'
+}
+
+@test "RDS: the connection comes from the secret, URL-quoted, over TLS" {
+  platform_env rds
+  secret db '{"username": "airflow", "password": "p@ss/w:rd%", "host": "db.example.internal", "port": 5432}'
+  first_boot
+  env_file | grep -qx 'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=postgresql+psycopg2://airflow:p%40ss%2Fw%3Ard%25@db.example.internal:5432/airflow?sslmode=require'
+  refute called 'ec2 attach-volume'
+  refute called 'postgresql-setup'
+}
+
+@test "RDS: an unreadable or incomplete database secret stops the run and leaves the env file alone" {
+  platform_env rds
+  secret db '{"username": "airflow", "password": "pw", "host": "db.example.internal", "port": 5432}'
+  first_boot
+  env=$(env_file)
+  secret_fails db ThrottlingException
+  bootstrap
+  [ "$status" -ne 0 ]
+  [ "$(env_file)" = "$env" ]
+  refute called '^systemctl (restart|stop) airflow@'
+  rm "$SANDBOX/aws/db.fail"
+  secret db '{"username": "airflow", "password": "pw"}'
+  bootstrap
+  [ "$status" -ne 0 ]
+  [ "$(env_file)" = "$env" ]
+  refute grep -q 'SQL_ALCHEMY_CONN=$' "$SANDBOX/etc-up/airflow/airflow.env"
+}
+
+@test "replacement: the new instance installs everything before it takes the volume over" {
+  echo i-0old00000000000 > "$SANDBOX/aws/volume-holder"
+  first_boot
+  [ "$(line_of '^pip install .*apache-airflow')" -lt "$(line_of '^aws ec2 stop-instances .*i-0old00000000000')" ]
+  [ "$(line_of "^$KEYS_PUT")" -lt "$(line_of '^aws ec2 stop-instances')" ]
+  [ "$(line_of '^aws ec2 stop-instances')" -lt "$(line_of '^aws ec2 detach-volume')" ]
+  [ "$(cat "$SANDBOX/aws/volume-holder")" = i-0new00000000000 ]
+  refute called 'start-instances'
+}
+
+@test "replacement that fails: the volume goes back to the previous instance, which is started again" {
+  echo i-0old00000000000 > "$SANDBOX/aws/volume-holder"
+  rm "$SANDBOX/healthy"
+  bootstrap
+  [ "$status" -ne 0 ]
+  [[ $output == *"handing the data volume back to i-0old00000000000"* ]]
+  [ "$(cat "$SANDBOX/aws/volume-holder")" = i-0old00000000000 ]
+  called '^aws ec2 start-instances --region eu-west-1 --instance-ids i-0old00000000000$'
+  [ "$(line_of '^aws ec2 attach-volume .*i-0old')" -lt "$(line_of '^aws ec2 start-instances')" ]
+  called '^systemctl stop postgresql$'
+}
+
+@test "replacement that fails before the take-over leaves the previous instance untouched" {
+  echo i-0old00000000000 > "$SANDBOX/aws/volume-holder"
+  touch "$SANDBOX/pip-fails"
+  bootstrap
+  [ "$status" -ne 0 ]
+  refute called 'ec2 stop-instances'
+  refute called 'ec2 detach-volume'
+  [ "$(cat "$SANDBOX/aws/volume-holder")" = i-0old00000000000 ]
+}
+
+@test "upgrade: the new Airflow is built beside the old one, the components stop before the migration" {
+  first_boot
+  AIRFLOW_VERSION_UNDER_TEST=3.3.3 platform_env local
+  first_boot
+  [ "$(readlink "$SANDBOX/opt-up/airflow/venv")" = /opt/dataplatform/venvs/airflow-3.3.3-py3.12 ]
+  [ -x "$SANDBOX/opt-up${VENV_332#/opt}/bin/airflow" ]
+  [ "$(line_of '^systemctl stop airflow@scheduler')" -lt "$(line_of 'db migrate')" ]
+  [ "$(line_of 'db migrate')" -lt "$(line_of '^systemctl restart airflow@scheduler')" ]
+}
+
+@test "failed upgrade (pip): the running Airflow is untouched" {
+  first_boot
+  touch "$SANDBOX/pip-fails"
+  AIRFLOW_VERSION_UNDER_TEST=3.3.3 platform_env local
+  bootstrap
+  [ "$status" -ne 0 ]
+  [[ $output == *"could not install Airflow 3.3.3; the running Airflow is untouched"* ]]
+  [ "$(readlink "$SANDBOX/opt-up/airflow/venv")" = "$VENV_332" ]
+  [ ! -e "$SANDBOX/opt-up/dataplatform/venvs/airflow-3.3.3-py3.12" ]
+  refute called '^systemctl (stop|restart) airflow@'
+}
+
+@test "failed upgrade (migration): the old Airflow starts again and the run fails" {
+  first_boot
+  touch "$SANDBOX/migrate-fails"
+  AIRFLOW_VERSION_UNDER_TEST=3.3.3 platform_env local
+  bootstrap
+  [ "$status" -ne 0 ]
+  [ "$(readlink "$SANDBOX/opt-up/airflow/venv")" = "$VENV_332" ]
+  [ "$(line_of 'db migrate')" -lt "$(line_of '^systemctl start airflow@scheduler')" ]
+}
+
+@test "a Python version change builds a new venv on an existing host" {
+  first_boot
+  PYTHON_VERSION_UNDER_TEST=3.13 platform_env local
+  first_boot
+  [ "$(readlink "$SANDBOX/opt-up/airflow/venv")" = /opt/dataplatform/venvs/airflow-3.3.2-py3.13 ]
+  called '^python3.13 -m venv'
+}
+
+@test "a host with the old layout (airflow-owned venv directory) moves to the root-owned venv" {
+  mkdir -p "$SANDBOX/opt-up/airflow/venv/bin"
+  touch "$SANDBOX/opt-up/airflow/venv/bin/airflow"
+  first_boot
+  [ -L "$SANDBOX/opt-up/airflow/venv" ]
+  [ "$(line_of '^systemctl stop airflow@scheduler')" -lt "$(line_of 'db migrate')" ]
+}
+
+@test "PostgreSQL that refuses connections is reported as such, not as a missing role" {
+  touch "$SANDBOX/postgres-down"
+  bootstrap
+  [ "$status" -ne 0 ]
+  [[ $output == *"cannot connect to the local PostgreSQL"* ]]
+  refute called 'CREATE ROLE'
+}
+
+@test "a failed first DAG sync does not fail the run (the timer retries)" {
+  touch "$SANDBOX/dag-sync-fails"
+  first_boot
+  [[ $output == *"DAG sync failed"* ]]
+}
+
+@test "every run reports its outcome to CloudWatch: 0 when it succeeded, 1 when it failed" {
+  first_boot
+  called '^aws cloudwatch put-metric-data --region eu-west-1 --namespace DataPlatform/dataplat-dev/Airflow --metric-name BootstrapFailures --dimensions InstanceId=i-0new00000000000 --unit Count --value 0$'
+  secret_fails keys ThrottlingException
+  bootstrap
+  [ "$status" -ne 0 ]
+  called '^aws cloudwatch put-metric-data .*--metric-name BootstrapFailures .*--value 1$'
+}
+
+@test "an Airflow that never reports a healthy scheduler fails the run" {
+  rm "$SANDBOX/healthy"
+  bootstrap
+  [ "$status" -ne 0 ]
+  [[ $output == *"Airflow did not become healthy"* ]]
+  [ "$(grep -c '/api/v2/monitor/health' "$SANDBOX/calls.log")" -eq 90 ]
+}
+
+@test "at boot, a free data volume is attached and mounted; one held by another instance is left alone" {
+  first_boot
+  called '^systemctl enable dataplatform-data-volume.service$'
+  echo None > "$SANDBOX/aws/volume-holder"
+  bootstrap reclaim-volume
+  [ "$status" -eq 0 ]
+  called '^aws ec2 attach-volume .*--instance-id i-0new00000000000'
+  called '^mount /var/lib/pgsql$|^mountpoint -q /var/lib/pgsql$'
+  echo i-0other000000000 > "$SANDBOX/aws/volume-holder"
+  bootstrap reclaim-volume
+  [ "$status" -eq 0 ]
+  refute called 'ec2 (attach|detach)-volume|stop-instances'
+  [ "$(cat "$SANDBOX/aws/volume-holder")" = i-0other000000000 ]
+}
