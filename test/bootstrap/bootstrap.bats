@@ -29,6 +29,8 @@ first_boot() {
   env_file | grep -qx "AIRFLOW__API_AUTH__JWT_SECRET=$(jq -r .jwt_secret "$SANDBOX/aws/keys")"
   env_file | grep -qx 'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=postgresql+psycopg2://airflow@/airflow?host=/run/postgresql'
   env_file | grep -qx 'AIRFLOW_VAR_RAW_BUCKET=raw-bucket'
+  env_file | grep -qxF 'AIRFLOW__METRICS__METRICS_ALLOW_LIST=^scheduler_heartbeat$,^ti_successes$'
+  env_file | grep -qx 'AIRFLOW__METRICS__STATSD_PREFIX=airflow'
   refute grep -qE '^[A-Za-z_]+=(null)?$' "$SANDBOX/etc-up/airflow/airflow.env"
   airflow_gid=$(awk -F: '$1 == "airflow" {print $4}' "$SANDBOX/etc-up/passwd")
   [ "$(stat -c '%u:%g %a' "$SANDBOX/etc-up/airflow/airflow.env")" = "0:$airflow_gid 640" ]

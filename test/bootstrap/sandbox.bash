@@ -59,6 +59,8 @@ platform_env() {
     echo "DB_SECRET_ARN=$([[ $database == rds ]] && echo arn:aws:secretsmanager:eu-west-1:111122223333:secret:db)"
     echo "METRICS_NAMESPACE=DataPlatform/dataplat-dev/Airflow"
     echo "BOOTSTRAP_FAILURES_METRIC=BootstrapFailures"
+    echo 'STATSD_PREFIX=airflow'
+    echo 'METRICS_ALLOW_LIST=^scheduler_heartbeat$,^ti_successes$'
     echo "AIRFLOW_VAR_RAW_BUCKET=raw-bucket"
     printf '%s\n' "$@"
   } > "$SANDBOX/etc-up/dataplatform/platform.env"

@@ -257,10 +257,10 @@ render_env_file() {
     echo "AIRFLOW__METRICS__STATSD_ON=True"
     echo "AIRFLOW__METRICS__STATSD_HOST=127.0.0.1"
     echo "AIRFLOW__METRICS__STATSD_PORT=8125"
-    echo "AIRFLOW__METRICS__STATSD_PREFIX=airflow"
-    # Each metric name becomes a billed CloudWatch custom metric: send only what the monitoring
-    # stack's alarms and dashboard read, plus DAG-processing health (regex patterns, no prefix).
-    echo "AIRFLOW__METRICS__METRICS_ALLOW_LIST=^scheduler_heartbeat$,^ti_successes$,^ti_failures$,^dag_processing.total_parse_time$,^dag_processing.import_errors$"
+    # Prefix and allow list from the stack (AirflowMetrics.java): each metric name is a billed custom
+    # metric, so only what the monitoring stack's alarms and dashboard read is sent.
+    echo "AIRFLOW__METRICS__STATSD_PREFIX=$STATSD_PREFIX"
+    echo "AIRFLOW__METRICS__METRICS_ALLOW_LIST=$METRICS_ALLOW_LIST"
     echo "AIRFLOW_CONN_AWS_DEFAULT='{\"conn_type\": \"aws\", \"extra\": {\"region_name\": \"$AWS_REGION\"}}'"
     grep '^AIRFLOW_VAR_' /etc/dataplatform/platform.env
   } > "$1"

@@ -60,6 +60,26 @@ public final class Json {
         return tree;
     }
 
+    /**
+     * The content of a file cfn-init writes on the (one) EC2 instance of {@code template}, with every
+     * CloudFormation token shown as {@code <token>}.
+     */
+    public static String initFile(Template template, String path) {
+        Map<String, Object> instance = resources(template, "AWS::EC2::Instance").values().iterator().next();
+        Map<String, Object> files = map(map(map(map(instance.get("Metadata")).get("AWS::CloudFormation::Init"))
+                .get("bootstrap")).get("files"));
+        Object content = map(files.get(path)).get("content");
+        StringBuilder text = new StringBuilder();
+        if (content instanceof Map<?, ?> join) {
+            for (Object part : list(list(map(join).get("Fn::Join")).get(1))) {
+                text.append(part instanceof String s ? s : "<token>");
+            }
+        } else {
+            text.append(content);
+        }
+        return text.toString();
+    }
+
     public static List<String> strings(Object value) {
         List<String> result = new ArrayList<>();
         list(value).forEach(v -> result.add(String.valueOf(v)));

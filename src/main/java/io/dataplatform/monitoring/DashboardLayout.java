@@ -1,6 +1,7 @@
 package io.dataplatform.monitoring;
 
 import io.dataplatform.config.BucketRole;
+import io.dataplatform.scheduler.AirflowMetrics;
 import io.dataplatform.datalake.DataLakeBuckets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,11 +31,11 @@ final class DashboardLayout {
                 graph("Airflow host memory and disk %", List.of(
                         metric(airflowNs, "mem_used_percent", Map.of("InstanceId", instanceId), "Average"),
                         metric(airflowNs, "disk_used_percent", Map.of("InstanceId", instanceId, "path", "/", "fstype", "xfs"), "Average"))),
-                graph("Scheduler heartbeat", List.of(query("SELECT SUM(\"airflow.scheduler_heartbeat\") FROM \"" + airflowNs + "\"",
+                graph("Scheduler heartbeat", List.of(query(MonitoringStack.sumOf(AirflowMetrics.SCHEDULER_HEARTBEAT, airflowNs),
                         "heartbeats", 60))),
                 graph("Airflow task successes / failures", List.of(
-                        query("SELECT SUM(\"airflow.ti_successes\") FROM \"" + airflowNs + "\"", "successes", 300),
-                        query("SELECT SUM(\"airflow.ti_failures\") FROM \"" + airflowNs + "\"", "failures", 300)))));
+                        query(MonitoringStack.sumOf(AirflowMetrics.TASK_SUCCESSES, airflowNs), "successes", 300),
+                        query(MonitoringStack.sumOf(AirflowMetrics.TASK_FAILURES, airflowNs), "failures", 300)))));
         String emr = MonitoringStack.EMR_SCHEMA;
         MathExpression idleShare = query("SELECT AVG(IsIdle) FROM " + emr, "idle share", 300);
         rows.add(List.of(

@@ -5,6 +5,7 @@ import io.dataplatform.config.PlatformConfig;
 import io.dataplatform.core.PlatformStack;
 import io.dataplatform.core.StackKind;
 import io.dataplatform.datalake.DataLakeBuckets;
+import io.dataplatform.scheduler.AirflowMetrics;
 import io.dataplatform.scheduler.SchedulerStack;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +94,7 @@ public final class MonitoringStack extends PlatformStack {
                 "A bootstrap run on the Airflow instance failed (a cfn-hup update after a deploy, or a replacement that "
                         + "handed the volume back): nothing was switched, the previous Airflow keeps running. Read the "
                         + "bootstrap stream of ServiceLogs or /var/log/dataplatform-bootstrap.log, fix, deploy again.");
-        queryAlarm("airflow-scheduler-heartbeat", "SELECT SUM(\"airflow.scheduler_heartbeat\") FROM \"" + airflowNs + "\"", 60, 1,
+        queryAlarm("airflow-scheduler-heartbeat", sumOf(AirflowMetrics.SCHEDULER_HEARTBEAT, airflowNs), 60, 1,
                 "LessThanThreshold", 5, "breaching",
                 "No scheduler heartbeat for 5 min (the scheduler stopped or hangs although systemd may say active): "
                         + "`journalctl -u airflow@scheduler` on the instance, then `systemctl restart airflow@scheduler`.");
@@ -166,6 +167,11 @@ public final class MonitoringStack extends PlatformStack {
 
     static String guardNamespace(PlatformConfig config) {
         return "DataPlatform/" + config.project() + "-" + config.envName() + "/ClusterGuard";
+    }
+
+    /** Metrics Insights: the sum of one Airflow metric over every series (the agent adds a metric_type dimension). */
+    static String sumOf(String airflowMetric, String namespace) {
+        return "SELECT SUM(\"" + AirflowMetrics.cloudWatchName(airflowMetric) + "\") FROM \"" + namespace + "\"";
     }
 
     private static Metric ec2(String name, String instanceId, String statistic, int periodMinutes) {

@@ -127,9 +127,12 @@ public final class SchedulerStack extends PlatformStack {
         env.put("DB_SECRET_ARN", rds == null ? "" : rds.secret().getSecretArn());
         env.put("METRICS_NAMESPACE", namespace);
         env.put("BOOTSTRAP_FAILURES_METRIC", BOOTSTRAP_FAILURES_METRIC);
+        env.put("STATSD_PREFIX", AirflowMetrics.STATSD_PREFIX);
+        env.put("METRICS_ALLOW_LIST", AirflowMetrics.allowList());
         airflowVariables.forEach((name, value) -> env.put(PipelineVariables.environmentVariable(name), value));
         instance.applyCloudFormationInit(AirflowBootstrap.init(env, getStackId(), getRegion(), logicalId,
-                        Map.of("METRICS_NAMESPACE", namespace, "SERVICE_LOG_GROUP", serviceLogs.getLogGroupName())),
+                        Map.of("METRICS_NAMESPACE", namespace, "SERVICE_LOG_GROUP", serviceLogs.getLogGroupName(),
+                                "STATSD_SEPARATOR", AirflowMetrics.SEPARATOR)),
                 ApplyCloudFormationInitOptions.builder()
                         .configSets(List.of(AirflowBootstrap.CONFIG_SET))
                         .timeout(Duration.minutes(scheduler.bootstrapTimeoutMinutes()))
