@@ -303,6 +303,22 @@ class IamIntentTest {
                     "ec2:AttachVolume", "arn:aws:ec2:" + REGION + ":" + ACCOUNT + ":volume/vol-0other", Map.of(), null, false, null, null, false);
         }
 
+        // The off-hours schedules (environments that have them).
+        if (d.resources(scheduler, "AWS::IAM::Role").keySet().stream().anyMatch(id -> id.startsWith("OffHoursRole"))) {
+            Principal offHours = Principal.role(d, "off-hours schedules", scheduler, "OffHoursRole");
+            String instance = "arn:aws:ec2:" + REGION + ":" + ACCOUNT + ":instance/"
+                    + d.ref(scheduler, d.logicalId(scheduler, "AWS::EC2::Instance", "Instance"));
+            add(p + "off-hours stops Airflow", offHours, "stop the Airflow instance at night", "ec2:StopInstances", instance,
+                    Map.of(), null, true, null, null, true);
+            add(p + "off-hours stops other instance", offHours, "stop any other instance", "ec2:StopInstances",
+                    "arn:aws:ec2:" + REGION + ":" + ACCOUNT + ":instance/i-0other", Map.of(), null, false, null, null, false);
+            add(p + "off-hours marks the night", offHours, "put the OffHours metric that suppresses the host's notifications",
+                    "cloudwatch:PutMetricData", "*", Map.of("cloudwatch:namespace", "DataPlatform/dataplat-" + env + "/Airflow"),
+                    null, true, null, null, false);
+            add(p + "off-hours foreign metric", offHours, "put metrics into another namespace", "cloudwatch:PutMetricData", "*",
+                    Map.of("cloudwatch:namespace", "AWS/EC2"), null, false, null, null, false);
+        }
+
         // EMR cluster nodes: the Spark job and the cluster's own logs.
         add(p + "nodes read input", nodes, "read raw input (Spark job)",
                 "s3:GetObject", raw + "/samples/vendas/2025-09-01/dados_vendas.csv", Map.of(), null, true, SPARK_JOB, "csv(", true);

@@ -67,7 +67,7 @@ class MonitoringStackTest {
         Map<String, Object> system = alarm("airflow-system-status");
         assertThat(system).containsEntry("MetricName", "StatusCheckFailed_System").containsEntry("Statistic", "Maximum")
                 .containsEntry("Threshold", 1).containsEntry("EvaluationPeriods", 2);
-        assertThat(system.get("AlarmActions").toString()).contains(":automate:").contains(":ec2:recover").contains("AlarmTopic");
+        assertThat(system.get("AlarmActions").toString()).contains(":automate:").contains(":ec2:recover");
         assertThat(alarm("airflow-instance-status").get("AlarmActions").toString()).contains(":ec2:reboot");
         assertThat(alarm("airflow-cpu")).containsEntry("MetricName", "CPUUtilization").containsEntry("Threshold", 80)
                 .containsEntry("Period", 300).containsEntry("EvaluationPeriods", 3).containsEntry("ComparisonOperator", "GreaterThanThreshold");
@@ -99,22 +99,25 @@ class MonitoringStackTest {
     }
 
     @Test
-    void emrAlarmsQueryAllClustersWithMetricsInsights() {
-        String schema = "FROM SCHEMA(\"AWS/ElasticMapReduce\", JobFlowId)";
+    void emrAlarmsAlarmPerClusterWithMultiTimeSeriesMetricsInsightsQueries() {
+        // GROUP BY JobFlowId: every cluster is a contributor of its own, notified on its own, so one
+        // cluster that stays idle cannot hide another (a plain MAX over all clusters did).
+        String perCluster = " FROM SCHEMA(\"AWS/ElasticMapReduce\", JobFlowId) GROUP BY JobFlowId ORDER BY ";
         Map<String, Object> idle = alarm("emr-cluster-idle");
-        assertThat(query(idle)).isEqualTo("SELECT MAX(IsIdle) " + schema);
+        assertThat(query(idle)).isEqualTo("SELECT MAX(IsIdle)" + perCluster + "MAX() DESC");
         assertThat(idle).containsEntry("EvaluationPeriods", 6).containsEntry("TreatMissingData", "notBreaching")
                 .containsEntry("ComparisonOperator", "GreaterThanOrEqualToThreshold");
-        assertThat(query(alarm("emr-yarn-memory-low"))).isEqualTo("SELECT MIN(YARNMemoryAvailablePercentage) " + schema);
-        assertThat(alarm("emr-yarn-memory-low")).containsEntry("Threshold", 15).containsEntry("EvaluationPeriods", 2);
-        assertThat(query(alarm("emr-apps-pending"))).isEqualTo("SELECT MAX(AppsPending) " + schema);
+        assertThat(query(alarm("emr-apps-pending"))).isEqualTo("SELECT MAX(AppsPending)" + perCluster + "MAX() DESC");
         assertThat(alarm("emr-apps-pending")).containsEntry("Threshold", 0).containsEntry("EvaluationPeriods", 6);
-        assertThat(query(alarm("emr-unhealthy-nodes"))).isEqualTo("SELECT MAX(MRUnhealthyNodes) " + schema);
-        assertThat(query(alarm("emr-hdfs-utilization"))).isEqualTo("SELECT MAX(HDFSUtilization) " + schema);
+        assertThat(query(alarm("emr-unhealthy-nodes"))).isEqualTo("SELECT MAX(MRUnhealthyNodes)" + perCluster + "MAX() DESC");
+        assertThat(query(alarm("emr-hdfs-utilization"))).isEqualTo("SELECT MAX(HDFSUtilization)" + perCluster + "MAX() DESC");
         assertThat(alarm("emr-hdfs-utilization")).containsEntry("Threshold", 80);
-        for (String name : List.of("emr-cluster-idle", "emr-yarn-memory-low", "emr-apps-pending")) {
+        for (String name : List.of("emr-cluster-idle", "emr-apps-pending", "emr-unhealthy-nodes", "emr-hdfs-utilization")) {
             assertThat(map(list(alarm(name).get("Metrics")).get(0))).containsEntry("Period", 300);
         }
+        // Available YARN memory is low during normal Spark work: no alarm on it (the dashboard shows it).
+        assertThat(resources(dev(), "AWS::CloudWatch::Alarm").values())
+                .noneSatisfy(a -> assertThat(String.valueOf(properties(a).get("Metrics"))).contains("YARNMemoryAvailablePercentage"));
     }
 
     @Test
@@ -123,8 +126,8 @@ class MonitoringStackTest {
         assertThat(((Number) size.get("Threshold")).doubleValue()).isEqualTo(1024.0 * 1024 * 1024 * 1024);
         assertThat(size).containsEntry("EvaluationPeriods", 1).containsEntry("TreatMissingData", "notBreaching");
         List<Object> metrics = list(size.get("Metrics"));
-        assertThat(map(metrics.get(0))).containsEntry("Expression",
-                "FILL(standard, 0) + FILL(ia, 0) + FILL(glacierir, 0) + FILL(tiering, 0)").containsEntry("ReturnData", true);
+        assertThat(map(metrics.get(0))).containsEntry("ReturnData", true);
+        String expression = String.valueOf(map(metrics.get(0)).get("Expression"));
         List<String> storageTypes = new ArrayList<>();
         for (Object part : metrics.subList(1, metrics.size())) {
             Map<String, Object> stat = map(map(part).get("MetricStat"));
@@ -135,22 +138,63 @@ class MonitoringStackTest {
             list(metric.get("Dimensions")).stream().map(d -> map(d)).filter(d -> "StorageType".equals(d.get("Name")))
                     .forEach(d -> storageTypes.add(String.valueOf(d.get("Value"))));
         }
+        // Every class the lifecycle rules can put objects in, including each Intelligent-Tiering tier
+        // objects reach without archive configuration; and the expression adds every one of them.
         assertThat(storageTypes).containsExactlyInAnyOrder("StandardStorage", "StandardIAStorage",
-                "GlacierInstantRetrievalStorage", "IntelligentTieringFAStorage");
+                "GlacierInstantRetrievalStorage", "IntelligentTieringFAStorage", "IntelligentTieringIAStorage",
+                "IntelligentTieringAIAStorage");
+        for (Object part : metrics.subList(1, metrics.size())) {
+            assertThat(expression).contains("FILL(" + map(part).get("Id") + ", 0)");
+        }
+    }
+
+    private static final List<String> HOST_ALARMS = List.of("airflow-system-status", "airflow-instance-status", "airflow-cpu",
+            "airflow-memory", "airflow-disk", "airflow-scheduler-heartbeat");
+
+    @Test
+    void everyAlarmSaysWhatToDoAndNotifiesTheTopicDirectlyOrThroughTheHostComposite() {
+        for (String env : List.of("dev", "prod")) {
+            Template t = Synth.shipped(env).monitoring();
+            boolean offHours = Synth.shipped(env).config().scheduler().offHours().isPresent();
+            Map<String, Map<String, Object>> all = resources(t, "AWS::CloudWatch::Alarm");
+            assertThat(all).as(env).hasSize(offHours ? 15 : 14);
+            all.values().forEach(a -> {
+                Map<String, Object> p = properties(a);
+                String name = String.valueOf(p.get("AlarmName")).replace("dataplat-" + env + "-", "");
+                assertThat(String.valueOf(p.get("AlarmName"))).startsWith("dataplat-" + env + "-");
+                assertThat(String.valueOf(p.get("AlarmDescription"))).hasSizeGreaterThan(40);
+                assertThat(p.get("DatapointsToAlarm")).isEqualTo(p.get("EvaluationPeriods"));
+                assertThat(p).containsKey("TreatMissingData");
+                boolean viaComposite = offHours && (HOST_ALARMS.contains(name) || name.equals("airflow-off-hours"));
+                assertThat(String.valueOf(p.get("AlarmActions"))).as(env + " " + name)
+                        .matches(viaComposite ? "^(null|(?!.*AlarmTopic).*)$" : ".*AlarmTopic.*");
+                assertThat(String.valueOf(p.get("OKActions"))).as(env + " " + name)
+                        .matches(viaComposite ? "^(null|(?!.*AlarmTopic).*)$" : ".*AlarmTopic.*");
+            });
+            assertThat(resources(t, "AWS::CloudWatch::CompositeAlarm")).as(env).hasSize(offHours ? 1 : 0);
+        }
     }
 
     @Test
-    void everyAlarmSaysWhatToDoAndNotifiesTheTopic() {
-        Map<String, Map<String, Object>> all = resources(dev(), "AWS::CloudWatch::Alarm");
-        assertThat(all).hasSize(15);
-        all.values().forEach(a -> {
-            assertThat(String.valueOf(properties(a).get("AlarmName"))).startsWith("dataplat-dev-");
-            assertThat(String.valueOf(properties(a).get("AlarmDescription"))).hasSizeGreaterThan(40);
-            assertThat(properties(a).get("AlarmActions").toString()).contains("AlarmTopic");
-            assertThat(properties(a).get("OKActions").toString()).contains("AlarmTopic");
-            assertThat(properties(a).get("DatapointsToAlarm")).isEqualTo(properties(a).get("EvaluationPeriods"));
-            assertThat(properties(a)).containsKey("TreatMissingData");
-        });
+    void offHoursSuppressTheHostNotificationsNotTheAlarms() {
+        Map<String, Object> host = properties(resources(dev(), "AWS::CloudWatch::CompositeAlarm").values().iterator().next());
+        assertThat(host).containsEntry("AlarmName", "dataplat-dev-airflow-host")
+                .containsEntry("ActionsSuppressorWaitPeriod", 600).containsEntry("ActionsSuppressorExtensionPeriod", 1800);
+        assertThat(host.get("AlarmActions").toString()).contains("AlarmTopic");
+        assertThat(host.get("OKActions").toString()).contains("AlarmTopic");
+        assertThat(host.get("ActionsSuppressor").toString()).contains("AirflowOffHours");
+        String rule = host.get("AlarmRule").toString();
+        HOST_ALARMS.forEach(name -> assertThat(rule).as(name).contains(
+                name.equals("airflow-scheduler-heartbeat") ? "AirflowSchedulerHeartbeat" : "Airflow"));
+        assertThat(rule.split("ALARM\\(", -1)).hasSize(HOST_ALARMS.size() + 1);
+        // The suppressor reads what the off-hours schedules put (SchedulerStackTest checks those).
+        Map<String, Object> offHours = alarm("airflow-off-hours");
+        assertThat(offHours).containsEntry("MetricName", io.dataplatform.scheduler.OffHoursSchedule.OFF_HOURS_METRIC)
+                .containsEntry("Namespace", "DataPlatform/dataplat-dev/Airflow").containsEntry("TreatMissingData", "ignore")
+                .containsEntry("Threshold", 1).containsEntry("ComparisonOperator", "GreaterThanOrEqualToThreshold");
+        // EC2 still recovers and reboots the instance at once; only the mails go through the composite.
+        assertThat(alarm("airflow-system-status").get("AlarmActions").toString()).contains(":ec2:recover").doesNotContain("AlarmTopic");
+        assertThat(alarm("airflow-bootstrap-failed").get("AlarmActions").toString()).contains("AlarmTopic");
     }
 
     @Test
@@ -196,7 +240,7 @@ class MonitoringStackTest {
         assertThat(dashboards).hasSize(1);
         String body = properties(dashboards.values().iterator().next()).get("DashboardBody").toString();
         assertThat(body).contains("Airflow host CPU", "memory and disk", "Scheduler heartbeat", "task successes / failures",
-                "EMR clusters: running / idle", "U = busy time / observed time", "100 * (1 - idle)", "AVG(IsIdle)",
+                "one line per running cluster", "GROUP BY JobFlowId", "U = busy time / observed time", "100 * (1 - idle)", "AVG(IsIdle)",
                 "YARN memory available", "apps and containers", "Bucket size", "Objects per bucket", "ClustersTerminated",
                 "\\\"type\\\":\\\"alarm\\\"".replace("\\\"", "\""));
     }

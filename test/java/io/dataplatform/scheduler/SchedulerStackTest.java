@@ -7,6 +7,7 @@ import static io.dataplatform.support.Json.resources;
 import static io.dataplatform.support.Json.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataplatform.emr.PipelineVariables;
 import io.dataplatform.support.CdkJson;
@@ -218,18 +219,31 @@ class SchedulerStackTest {
     }
 
     @Test
-    void devStopsOffHoursWithEventBridgeSchedulerAndProdRunsAlways() {
+    void devStopsOffHoursWithEventBridgeSchedulerAndMarksTheOffHoursAndProdRunsAlways() throws Exception {
         Template dev = template("dev");
-        dev.resourceCountIs("AWS::Scheduler::Schedule", 2);
+        dev.resourceCountIs("AWS::Scheduler::Schedule", 4);
         dev.resourceCountIs("AWS::Lambda::Function", 0);
-        Map<String, String> targets = new java.util.HashMap<>();
-        resources(dev, "AWS::Scheduler::Schedule").values().forEach(s -> {
-            Map<String, Object> p = properties(s);
+        Map<String, List<String>> targets = new java.util.TreeMap<>();
+        Map<String, String> inputs = new java.util.HashMap<>();
+        for (Map<String, Object> schedule : resources(dev, "AWS::Scheduler::Schedule").values()) {
+            Map<String, Object> p = properties(schedule);
             assertThat(p).containsEntry("ScheduleExpressionTimezone", "UTC").containsEntry("State", "ENABLED");
-            targets.put(String.valueOf(p.get("ScheduleExpression")), map(p.get("Target")).get("Arn").toString());
-        });
-        assertThat(targets.get("cron(0 20 ? * MON-FRI *)")).contains(":scheduler:::aws-sdk:ec2:stopInstances");
-        assertThat(targets.get("cron(0 7 ? * MON-FRI *)")).contains(":scheduler:::aws-sdk:ec2:startInstances");
+            String arn = map(p.get("Target")).get("Arn").toString();
+            targets.computeIfAbsent(String.valueOf(p.get("ScheduleExpression")), k -> new ArrayList<>())
+                    .add(arn.substring(arn.indexOf("aws-sdk:")));
+            inputs.put(arn.substring(arn.indexOf("aws-sdk:")) + " " + p.get("ScheduleExpression"), String.valueOf(map(p.get("Target")).get("Input")));
+        }
+        assertThat(targets.get("cron(0 20 ? * MON-FRI *)")).containsExactlyInAnyOrder("aws-sdk:ec2:stopInstances]]}",
+                "aws-sdk:cloudwatch:putMetricData]]}");
+        assertThat(targets.get("cron(0 7 ? * MON-FRI *)")).containsExactlyInAnyOrder("aws-sdk:ec2:startInstances]]}",
+                "aws-sdk:cloudwatch:putMetricData]]}");
+        // The monitoring stack's off-hours suppressor reads exactly this metric (MonitoringStackTest).
+        JsonNode off = new ObjectMapper().readTree(inputs.get("aws-sdk:cloudwatch:putMetricData]]} cron(0 20 ? * MON-FRI *)"));
+        assertThat(off.get("Namespace").asText()).isEqualTo(SchedulerStack.metricsNamespace(Synth.shipped("dev").config()));
+        assertThat(off.at("/MetricData/0/MetricName").asText()).isEqualTo(OffHoursSchedule.OFF_HOURS_METRIC);
+        assertThat(off.at("/MetricData/0/Value").asInt()).isEqualTo(1);
+        assertThat(new ObjectMapper().readTree(inputs.get("aws-sdk:cloudwatch:putMetricData]]} cron(0 7 ? * MON-FRI *)"))
+                .at("/MetricData/0/Value").asInt()).isZero();
         template("prod").resourceCountIs("AWS::Scheduler::Schedule", 0);
     }
 

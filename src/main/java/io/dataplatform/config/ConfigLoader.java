@@ -198,7 +198,10 @@ public final class ConfigLoader {
         int cpu = m.integer("cpuPercent", 80, 1, 100);
         int memory = m.integer("memoryPercent", 90, 1, 100);
         int disk = m.integer("diskPercent", 85, 1, 100);
-        int yarn = m.integer("yarnMemoryAvailablePercent", 15, 1, 100);
+        if (m.raw("yarnMemoryAvailablePercent") != null) {
+            m.problem("yarnMemoryAvailablePercent", "was removed: YARN memory runs low during normal Spark work, so the "
+                    + "alarm fired on healthy jobs; the emr-apps-pending alarm reports clusters short of capacity. Delete the key");
+        }
         int hdfs = m.integer("hdfsUtilizationPercent", 80, 1, 100);
         int rawGb = m.integer("rawBucketMaxGb", 1024, 1, Integer.MAX_VALUE);
         int rate = m.integer("guardRateMinutes", 10, 1, 1440);
@@ -206,7 +209,7 @@ public final class ConfigLoader {
         int age = m.integer("guardMaxAgeHours", 6, 1, 168);
         boolean dryRun = m.bool("guardDryRun", false);
         m.rejectUnknownKeys();
-        return new MonitoringConfig(emails, cpu, memory, disk, yarn, hdfs, rawGb, rate, idle, age, dryRun);
+        return new MonitoringConfig(emails, cpu, memory, disk, hdfs, rawGb, rate, idle, age, dryRun);
     }
 
     private static DeliveryConfig readDelivery(ConfigSection d) {

@@ -9,7 +9,6 @@ import java.util.List;
  * @param cpuPercent                  Airflow host CPU alarm threshold (15 minutes)
  * @param memoryPercent               Airflow host memory alarm threshold
  * @param diskPercent                 Airflow host disk alarm threshold
- * @param yarnMemoryAvailablePercent  EMR alarm when YARN memory available drops below this (10 minutes)
  * @param hdfsUtilizationPercent      EMR alarm when HDFS utilization exceeds this
  * @param rawBucketMaxGb              alarm when the raw bucket grows beyond this many GiB
  * @param guardRateMinutes            how often the cluster guard runs
@@ -22,7 +21,6 @@ public record MonitoringConfig(
         int cpuPercent,
         int memoryPercent,
         int diskPercent,
-        int yarnMemoryAvailablePercent,
         int hdfsUtilizationPercent,
         int rawBucketMaxGb,
         int guardRateMinutes,

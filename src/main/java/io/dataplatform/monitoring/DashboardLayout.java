@@ -39,12 +39,14 @@ final class DashboardLayout {
         String emr = MonitoringStack.EMR_SCHEMA;
         MathExpression idleShare = query("SELECT AVG(IsIdle) FROM " + emr, "idle share", 300);
         rows.add(List.of(
-                graph("EMR clusters: running / idle", List.of(query("SELECT COUNT(IsIdle) FROM " + emr, "running", 300),
-                        query("SELECT SUM(IsIdle) FROM " + emr, "idle", 300))),
+                // ${LABEL}: each series keeps its own label, the cluster's JobFlowId.
+                graph("EMR clusters: one line per running cluster (1 = idle, 0 = busy)", List.of(
+                        query(MonitoringStack.perCluster("MAX", "IsIdle"), "${LABEL}", 300))),
                 graph("EMR utilization U = busy time / observed time (%)", List.of(MathExpression.Builder.create()
                         .label("U = Bi / T").expression("100 * (1 - idle)").usingMetrics(Map.of("idle", idleShare))
                         .period(Duration.minutes(5)).build())),
-                graph("YARN memory available %", List.of(query("SELECT MIN(YARNMemoryAvailablePercentage) FROM " + emr, "min", 300))),
+                graph("YARN memory available % per cluster", List.of(query(MonitoringStack.perCluster("MIN",
+                        "YARNMemoryAvailablePercentage"), "${LABEL}", 300))),
                 graph("YARN apps and containers", List.of(query("SELECT SUM(AppsRunning) FROM " + emr, "apps running", 300),
                         query("SELECT SUM(AppsPending) FROM " + emr, "apps pending", 300),
                         query("SELECT SUM(ContainerAllocated) FROM " + emr, "containers allocated", 300),

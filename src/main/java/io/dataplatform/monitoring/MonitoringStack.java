@@ -6,6 +6,7 @@ import io.dataplatform.core.PlatformStack;
 import io.dataplatform.core.StackKind;
 import io.dataplatform.datalake.DataLakeBuckets;
 import io.dataplatform.scheduler.AirflowMetrics;
+import io.dataplatform.scheduler.OffHoursSchedule;
 import io.dataplatform.scheduler.SchedulerStack;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,10 @@ import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.AlarmRule;
+import software.amazon.awscdk.services.cloudwatch.AlarmState;
+import software.amazon.awscdk.services.cloudwatch.CompositeAlarm;
+import software.amazon.awscdk.services.cloudwatch.IAlarmRule;
 import software.amazon.awscdk.services.cloudwatch.CfnAlarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
@@ -52,6 +57,8 @@ public final class MonitoringStack extends PlatformStack {
     private final Topic topic;
     private final List<IAlarm> alarms = new ArrayList<>();
     private final SnsAction notify;
+    /** While the host's alarms are declared with an off-hours schedule: they notify through one composite. */
+    private List<IAlarm> hostAlarms;
 
     public MonitoringStack(Construct scope, PlatformConfig config, SchedulerStack scheduler, DataLakeBuckets buckets) {
         super(scope, StackKind.MONITORING, config);
@@ -71,6 +78,8 @@ public final class MonitoringStack extends PlatformStack {
         String guardNs = guardNamespace(config);
 
         // Airflow host
+        boolean offHours = config.scheduler().offHours().isPresent();
+        hostAlarms = offHours ? new ArrayList<>() : null;
         Alarm system = alarm("airflow-system-status", ec2("StatusCheckFailed_System", instanceId, "Maximum", 1), 1,
                 ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 2, TreatMissingData.MISSING,
                 "AWS hardware or network under the Airflow instance failed; EC2 recovers it onto new hardware. If it recurs, replace the instance (scheduler.imageRevision).");
@@ -88,31 +97,35 @@ public final class MonitoringStack extends PlatformStack {
         alarm("airflow-disk", agent(airflowNs, "disk_used_percent", Map.of("InstanceId", instanceId, "path", "/", "fstype", "xfs")),
                 m.diskPercent(), ComparisonOperator.GREATER_THAN_THRESHOLD, 3, TreatMissingData.MISSING,
                 "Airflow root disk above " + m.diskPercent() + " %: clean /var/log and old venvs, or raise scheduler.rootVolumeGb.");
+        queryAlarm("airflow-scheduler-heartbeat", sumOf(AirflowMetrics.SCHEDULER_HEARTBEAT, airflowNs), 60, 1,
+                "LessThanThreshold", 5, "breaching",
+                "No scheduler heartbeat for 5 min (the scheduler stopped or hangs although systemd may say active): "
+                        + "`journalctl -u airflow@scheduler` on the instance, then `systemctl restart airflow@scheduler`.");
+        if (offHours) {
+            notifyThroughOffHoursSuppressor(airflowNs);
+        }
+        hostAlarms = null;
+        // Runs happen only while the instance is up: notifies directly.
         alarm("airflow-bootstrap-failed", agent(airflowNs, SchedulerStack.BOOTSTRAP_FAILURES_METRIC,
                         Map.of("InstanceId", instanceId)).with(MetricOptions.builder().statistic("Maximum").build()), 1,
                 ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1, TreatMissingData.NOT_BREACHING,
                 "A bootstrap run on the Airflow instance failed (a cfn-hup update after a deploy, or a replacement that "
                         + "handed the volume back): nothing was switched, the previous Airflow keeps running. Read the "
                         + "bootstrap stream of ServiceLogs or /var/log/dataplatform-bootstrap.log, fix, deploy again.");
-        queryAlarm("airflow-scheduler-heartbeat", sumOf(AirflowMetrics.SCHEDULER_HEARTBEAT, airflowNs), 60, 1,
-                "LessThanThreshold", 5, "breaching",
-                "No scheduler heartbeat for 5 min (the scheduler stopped or hangs although systemd may say active): "
-                        + "`journalctl -u airflow@scheduler` on the instance, then `systemctl restart airflow@scheduler`.");
 
-        // EMR, across all clusters: per-cluster alarms cannot be declared for transient clusters.
-        CfnAlarm idle = queryAlarm("emr-cluster-idle", "SELECT MAX(IsIdle) FROM " + EMR_SCHEMA, 300, 1,
+        // EMR: clusters are transient, so every EMR alarm is one Metrics Insights query over all clusters,
+        // grouped by cluster: each cluster is its own contributor (its own ALARM and OK notifications), so
+        // one cluster that stays idle no longer hides another.
+        CfnAlarm idle = queryAlarm("emr-cluster-idle", perCluster("MAX", "IsIdle"), 300, 1,
                 "GreaterThanOrEqualToThreshold", 6, "notBreaching",
-                "An EMR cluster has been idle for 30 min: the cluster guard is invoked; check the DAG that left it running.");
-        queryAlarm("emr-yarn-memory-low", "SELECT MIN(YARNMemoryAvailablePercentage) FROM " + EMR_SCHEMA, 300,
-                m.yarnMemoryAvailablePercent(), "LessThanThreshold", 2, "notBreaching",
-                "YARN memory available below " + m.yarnMemoryAvailablePercent() + " % for 10 min: raise emr.coreInstanceCount or the instance type, or tune the job.");
-        queryAlarm("emr-apps-pending", "SELECT MAX(AppsPending) FROM " + EMR_SCHEMA, 300, 0, "GreaterThanThreshold", 6,
-                "notBreaching", "YARN applications pending for 30 min: the cluster lacks capacity (Spot reclaimed?); check the step and cluster size.");
-        queryAlarm("emr-unhealthy-nodes", "SELECT MAX(MRUnhealthyNodes) FROM " + EMR_SCHEMA, 300, 0, "GreaterThanThreshold", 1,
+                "An EMR cluster (JobFlowId in this message) has been idle for 30 min: the cluster guard is invoked; check the DAG that left it running.");
+        queryAlarm("emr-apps-pending", perCluster("MAX", "AppsPending"), 300, 0, "GreaterThanThreshold", 6,
+                "notBreaching", "YARN applications pending for 30 min on an EMR cluster: it lacks capacity (Spot reclaimed?); check the step and cluster size.");
+        queryAlarm("emr-unhealthy-nodes", perCluster("MAX", "MRUnhealthyNodes"), 300, 0, "GreaterThanThreshold", 1,
                 "notBreaching", "An EMR node is unhealthy (often a full local disk): check the node's logs in logs/emr/.");
-        queryAlarm("emr-hdfs-utilization", "SELECT MAX(HDFSUtilization) FROM " + EMR_SCHEMA, 300, m.hdfsUtilizationPercent(),
+        queryAlarm("emr-hdfs-utilization", perCluster("MAX", "HDFSUtilization"), 300, m.hdfsUtilizationPercent(),
                 "GreaterThanThreshold", 1, "notBreaching",
-                "HDFS above " + m.hdfsUtilizationPercent() + " %: write to S3 instead of HDFS, or add core nodes.");
+                "HDFS above " + m.hdfsUtilizationPercent() + " % on an EMR cluster: write to S3 instead of HDFS, or add core nodes.");
 
         // Data lake
         alarm("raw-bucket-size", bucketSize(buckets.raw()), m.rawBucketMaxGb() * 1024.0 * 1024 * 1024,
@@ -169,6 +182,11 @@ public final class MonitoringStack extends PlatformStack {
         return "DataPlatform/" + config.project() + "-" + config.envName() + "/ClusterGuard";
     }
 
+    /** Metrics Insights: one series per EMR cluster (a multi-time-series alarm alarms per cluster). */
+    static String perCluster(String function, String metric) {
+        return "SELECT " + function + "(" + metric + ") FROM " + EMR_SCHEMA + " GROUP BY JobFlowId ORDER BY " + function + "() DESC";
+    }
+
     /** Metrics Insights: the sum of one Airflow metric over every series (the agent adds a metric_type dimension). */
     static String sumOf(String airflowMetric, String namespace) {
         return "SELECT SUM(\"" + AirflowMetrics.cloudWatchName(airflowMetric) + "\") FROM \"" + namespace + "\"";
@@ -184,16 +202,22 @@ public final class MonitoringStack extends PlatformStack {
                 .statistic("Average").period(Duration.minutes(5)).build();
     }
 
-    /** Storage of the bucket across the classes its lifecycle uses (S3 reports once a day). */
+    /**
+     * Storage of the bucket across every class its lifecycle can put objects in (S3 reports once a
+     * day): Standard, Standard-IA, Glacier Instant Retrieval, and the Intelligent-Tiering tiers objects
+     * move through without archive configuration (frequent, infrequent, archive instant access).
+     */
     static MathExpression bucketSize(IBucket bucket) {
-        Map<String, IMetric> parts = Map.of(
+        Map<String, IMetric> parts = new TreeMap<>(Map.of(
                 "standard", s3Size(bucket, "StandardStorage"),
                 "ia", s3Size(bucket, "StandardIAStorage"),
                 "glacierir", s3Size(bucket, "GlacierInstantRetrievalStorage"),
-                "tiering", s3Size(bucket, "IntelligentTieringFAStorage"));
+                "itfa", s3Size(bucket, "IntelligentTieringFAStorage"),
+                "itia", s3Size(bucket, "IntelligentTieringIAStorage"),
+                "itaia", s3Size(bucket, "IntelligentTieringAIAStorage")));
         return MathExpression.Builder.create().label("raw bucket size (bytes)")
-                .expression("FILL(standard, 0) + FILL(ia, 0) + FILL(glacierir, 0) + FILL(tiering, 0)")
-                .usingMetrics(new TreeMap<>(parts)).period(Duration.days(1)).build();
+                .expression(parts.keySet().stream().map(id -> "FILL(" + id + ", 0)").collect(java.util.stream.Collectors.joining(" + ")))
+                .usingMetrics(parts).period(Duration.days(1)).build();
     }
 
     static Metric s3Size(IBucket bucket, String storageType) {
@@ -207,15 +231,52 @@ public final class MonitoringStack extends PlatformStack {
         Alarm alarm = Alarm.Builder.create(this, camel(name)).alarmName(naming().resourceName(name))
                 .alarmDescription(whatToDo).metric(metric).threshold(threshold).comparisonOperator(comparison)
                 .evaluationPeriods(periods).datapointsToAlarm(periods).treatMissingData(missing).build();
-        alarm.addAlarmAction(notify);
-        alarm.addOkAction(notify);
+        if (hostAlarms == null) {
+            alarm.addAlarmAction(notify);
+            alarm.addOkAction(notify);
+        } else {
+            hostAlarms.add(alarm);
+        }
         alarms.add(alarm);
         return alarm;
+    }
+
+    /**
+     * With an off-hours schedule the Airflow host's alarms notify through one composite alarm that
+     * the schedule's {@code OffHours} metric suppresses: no ALARM mail every night, no OK mails every
+     * morning, while a real failure (outside the off hours, or still failing half an hour after the
+     * morning start) notifies as before.
+     */
+    private void notifyThroughOffHoursSuppressor(String airflowNs) {
+        Alarm offHours = Alarm.Builder.create(this, "AirflowOffHours").alarmName(naming().resourceName("airflow-off-hours"))
+                .alarmDescription("In ALARM while the off-hours schedule has the Airflow instance stopped (the schedule puts "
+                        + OffHoursSchedule.OFF_HOURS_METRIC + " = 1 at the stop and 0 at the start); it only suppresses the "
+                        + "airflow-host notifications and notifies nobody itself.")
+                .metric(Metric.Builder.create().namespace(airflowNs).metricName(OffHoursSchedule.OFF_HOURS_METRIC)
+                        .statistic("Maximum").period(Duration.minutes(5)).build())
+                .threshold(1).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .evaluationPeriods(1).datapointsToAlarm(1).treatMissingData(TreatMissingData.IGNORE).build();
+        CompositeAlarm host = CompositeAlarm.Builder.create(this, "AirflowHost")
+                .compositeAlarmName(naming().resourceName("airflow-host"))
+                .alarmDescription("One of the Airflow host's alarms is in ALARM (see the triggering alarm in this message and its "
+                        + "description). Suppressed while the off-hours schedule has the instance stopped, and for 30 minutes "
+                        + "after it starts it again.")
+                .alarmRule(AlarmRule.anyOf(hostAlarms.stream().map(a -> AlarmRule.fromAlarm(a, AlarmState.ALARM))
+                        .toArray(IAlarmRule[]::new)))
+                .actionsSuppressor(offHours)
+                .actionsSuppressorWaitPeriod(Duration.minutes(10))
+                .actionsSuppressorExtensionPeriod(Duration.minutes(30))
+                .build();
+        host.addAlarmAction(notify);
+        host.addOkAction(notify);
+        alarms.add(offHours);
+        alarms.add(host);
     }
 
     /** A CloudWatch Metrics Insights query alarm (one query across all clusters or series). */
     private CfnAlarm queryAlarm(String name, String query, int periodSeconds, double threshold, String comparison, int periods,
                                 String missing, String whatToDo) {
+        boolean notifies = hostAlarms == null;
         CfnAlarm alarm = CfnAlarm.Builder.create(this, camel(name))
                 .alarmName(naming().resourceName(name))
                 .alarmDescription(whatToDo)
@@ -223,9 +284,14 @@ public final class MonitoringStack extends PlatformStack {
                         .period(periodSeconds).returnData(true).build()))
                 .threshold(threshold).comparisonOperator(comparison)
                 .evaluationPeriods(periods).datapointsToAlarm(periods).treatMissingData(missing)
-                .alarmActions(List.of(topic.getTopicArn())).okActions(List.of(topic.getTopicArn()))
+                .alarmActions(notifies ? List.of(topic.getTopicArn()) : null)
+                .okActions(notifies ? List.of(topic.getTopicArn()) : null)
                 .build();
-        alarms.add(Alarm.fromAlarmArn(this, camel(name) + "Ref", alarm.getAttrArn()));
+        IAlarm ref = Alarm.fromAlarmArn(this, camel(name) + "Ref", alarm.getAttrArn());
+        alarms.add(ref);
+        if (!notifies) {
+            hostAlarms.add(ref);
+        }
         return alarm;
     }
 

@@ -1,5 +1,6 @@
 package io.dataplatform.scheduler;
 
+import io.dataplatform.core.NagChecks;
 import io.dataplatform.config.SchedulerConfig;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,15 @@ import software.constructs.Construct;
  * Scheduler's universal EC2 targets: no Lambda. The data volume stays attached while stopped.
  */
 public final class OffHoursSchedule extends Construct {
-    public OffHoursSchedule(Construct scope, String id, SchedulerConfig.OffHours hours, String instanceId) {
+    /** Metric the schedules put: 1 when the instance is stopped for the night, 0 when it starts again. */
+    public static final String OFF_HOURS_METRIC = "OffHours";
+
+    /**
+     * @param metricsNamespace where {@value #OFF_HOURS_METRIC} goes; the monitoring stack suppresses
+     *                         the host's notifications while it is 1
+     */
+    public OffHoursSchedule(Construct scope, String id, SchedulerConfig.OffHours hours, String instanceId,
+                            String metricsNamespace) {
         super(scope, id);
         Stack stack = Stack.of(this);
         String instanceArn = Arn.format(ArnComponents.builder().service("ec2").resource("instance")
@@ -30,21 +39,40 @@ public final class OffHoursSchedule extends Construct {
         role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("StopAndStartTheAirflowInstance")
                 .actions(List.of("ec2:StopInstances", "ec2:StartInstances"))
                 .resources(List.of(instanceArn)).build());
-        schedule("Stop", "stopInstances", hours.stopCron(), hours.timezone(), instanceId, role);
-        schedule("Start", "startInstances", hours.startCron(), hours.timezone(), instanceId, role);
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("MarkOffHoursInTheAirflowNamespaceOnly")
+                .actions(List.of("cloudwatch:PutMetricData")).resources(List.of("*"))
+                .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", metricsNamespace))).build());
+        NagChecks.acknowledge(role, "AwsSolutions-IAM5[Resource::*]",
+                "cloudwatch:PutMetricData supports no resource-level permissions; limited to the Airflow metrics namespace by condition.");
+        String instances = "{\"InstanceIds\":[\"" + instanceId + "\"]}";
+        schedule("Stop", "Stop the Airflow instance (off-hours schedule)", "ec2:stopInstances", instances,
+                hours.stopCron(), hours.timezone(), role);
+        schedule("Start", "Start the Airflow instance (off-hours schedule)", "ec2:startInstances", instances,
+                hours.startCron(), hours.timezone(), role);
+        schedule("MarkOffHours", "Mark the off hours: suppresses the Airflow host's alarm notifications",
+                "cloudwatch:putMetricData", offHoursMetric(metricsNamespace, 1), hours.stopCron(), hours.timezone(), role);
+        schedule("MarkOnHours", "Mark the end of the off hours", "cloudwatch:putMetricData",
+                offHoursMetric(metricsNamespace, 0), hours.startCron(), hours.timezone(), role);
     }
 
-    private void schedule(String id, String action, String cron, String timezone, String instanceId, Role role) {
+    private static String offHoursMetric(String namespace, int value) {
+        return "{\"Namespace\":\"" + namespace + "\",\"MetricData\":[{\"MetricName\":\"" + OFF_HOURS_METRIC
+                + "\",\"Value\":" + value + ",\"Unit\":\"Count\"}]}";
+    }
+
+    /** An EventBridge Scheduler universal target: one AWS API call ({@code service:action}) with its input. */
+    private void schedule(String id, String description, String apiCall, String input, String cron, String timezone,
+                          Role role) {
         CfnSchedule.Builder.create(this, id)
-                .description(id + " the Airflow instance (off-hours schedule)")
+                .description(description)
                 .scheduleExpression(cron)
                 .scheduleExpressionTimezone(timezone)
                 .flexibleTimeWindow(CfnSchedule.FlexibleTimeWindowProperty.builder().mode("OFF").build())
                 .state("ENABLED")
                 .target(CfnSchedule.TargetProperty.builder()
-                        .arn("arn:" + Stack.of(this).getPartition() + ":scheduler:::aws-sdk:ec2:" + action)
+                        .arn("arn:" + Stack.of(this).getPartition() + ":scheduler:::aws-sdk:" + apiCall)
                         .roleArn(role.getRoleArn())
-                        .input("{\"InstanceIds\":[\"" + instanceId + "\"]}")
+                        .input(input)
                         .retryPolicy(CfnSchedule.RetryPolicyProperty.builder().maximumRetryAttempts(3).build())
                         .build())
                 .build();

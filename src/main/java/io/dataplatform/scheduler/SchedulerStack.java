@@ -145,7 +145,8 @@ public final class SchedulerStack extends PlatformStack {
                     "Termination protection is on in production only; dev instances are torn down with the environment.");
         }
 
-        scheduler.offHours().ifPresent(hours -> new OffHoursSchedule(this, "OffHours", hours, instance.getInstanceId()));
+        scheduler.offHours().ifPresent(hours -> new OffHoursSchedule(this, "OffHours", hours, instance.getInstanceId(),
+                namespace));
 
         output("InstanceId", instance.getInstanceId(), "Airflow instance");
         output("OpenAirflowUi", "aws ssm start-session --region " + getRegion() + " --target " + instance.getInstanceId()
