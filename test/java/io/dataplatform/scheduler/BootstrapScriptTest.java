@@ -26,11 +26,15 @@ class BootstrapScriptTest {
     List<DynamicTest> bootstrapBehavesUnderEveryScenario() throws IOException, InterruptedException {
         Process bats;
         try {
-            bats = new ProcessBuilder("bats", "--tap", "test/bootstrap").directory(CdkJson.projectRoot().toFile())
-                    .redirectErrorStream(true).start();
+            // The sandboxes need root (mount namespaces, overlayfs): as root directly, otherwise through
+            // passwordless sudo (GitHub's runners).
+            List<String> command = "root".equals(System.getProperty("user.name"))
+                    ? List.of("bats", "--tap", "test/bootstrap")
+                    : List.of("sudo", "-n", "bats", "--tap", "test/bootstrap");
+            bats = new ProcessBuilder(command).directory(CdkJson.projectRoot().toFile()).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new IllegalStateException("bats is not installed: `apt-get install bats jq python3-cryptography` "
-                    + "(README, Prerequisites)", e);
+            throw new IllegalStateException("bats (or sudo) is not available: `apt-get install bats jq python3-cryptography`, "
+                    + "and run the tests as root or with passwordless sudo (README, Prerequisites)", e);
         }
         String output = new String(bats.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(bats.waitFor(5, TimeUnit.MINUTES)).as("bats finished").isTrue();
