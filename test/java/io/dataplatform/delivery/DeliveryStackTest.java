@@ -48,16 +48,16 @@ class DeliveryStackTest {
     }
 
     @Test
-    void deployRoleIsTrustedOnlyByTheRepositoryBranchAndEnvironments() {
+    void deployRoleIsTrustedOnlyByJobsThatNameAnEnvironmentOnADeployBranch() {
         Map<String, Object> trust = trust("DeployRole");
         assertThat(trust.get("Action")).isEqualTo("sts:AssumeRoleWithWebIdentity");
         assertThat(map(trust.get("Principal")).get("Federated").toString()).contains("GitHubOidc");
         assertThat(trust.get("Condition")).isEqualTo(Map.of(
                 "StringEquals", Map.of("token.actions.githubusercontent.com:aud", "sts.amazonaws.com"),
                 "StringLike", Map.of("token.actions.githubusercontent.com:sub", List.of(
-                        "repo:acme/data-platform:ref:refs/heads/main",
-                        "repo:acme/data-platform:environment:dev",
-                        "repo:acme/data-platform:environment:prod"))));
+                        "repo:acme/data-platform:environment:dev:ref:refs/heads/main",
+                        "repo:acme/data-platform:environment:prod:ref:refs/heads/main"))));
+        // (IamIntentTest evaluates these against feature branches, forks and GitHub's default subject.)
     }
 
     @Test
@@ -73,7 +73,7 @@ class DeliveryStackTest {
     @Test
     void pullRequestsGetTheReadOnlyDiffRole() {
         assertThat(map(trust("DiffRole").get("Condition")).get("StringLike"))
-                .isEqualTo(Map.of("token.actions.githubusercontent.com:sub", List.of("repo:acme/data-platform:pull_request")));
+                .isEqualTo(Map.of("token.actions.githubusercontent.com:sub", List.of("repo:acme/data-platform:pull_request:ref:refs/pull/*")));
         assertThat(policy("DiffRole").get("Resource").toString()).contains("-lookup-role-").doesNotContain("-deploy-role-");
     }
 

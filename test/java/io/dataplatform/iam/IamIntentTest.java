@@ -384,28 +384,41 @@ class IamIntentTest {
         Principal diff = Principal.role(d, "GitHub diff role", stack, "DiffRole");
         String provider = "arn:aws:iam::" + ACCOUNT + ":oidc-provider/token.actions.githubusercontent.com";
         String bootstrap = "arn:aws:iam::" + ACCOUNT + ":role/cdk-hnb659fds-";
-        Map<String, Object> mainBranch = github("repo:" + REPOSITORY + ":ref:refs/heads/main", provider);
-        add("delivery main branch assumes deploy role", null, "GitHub deploy role", "a job of main of this repository assumes it",
-                "sts:AssumeRoleWithWebIdentity", deploy.arn(), mainBranch, deploy.trustPolicy(), true, true, DEPLOY_WORKFLOW, "role-to-assume", true);
+        // Subjects as GitHub issues them with the repository's subject template repo, context, ref.
+        String repo = "repo:" + REPOSITORY;
+        add("delivery main branch deploys prod", null, "GitHub deploy role", "a job of main naming the prod environment assumes it",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":environment:prod:ref:refs/heads/main", provider),
+                deploy.trustPolicy(), true, true, DEPLOY_WORKFLOW, "environment: prod", true);
+        add("delivery main branch deploys dev", null, "GitHub deploy role", "a job of main naming the dev environment assumes it",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":environment:dev:ref:refs/heads/main", provider),
+                deploy.trustPolicy(), true, true, DEPLOY_WORKFLOW, "environment: dev", false);
+        add("delivery feature branch naming prod", null, "GitHub deploy role", "a job of a feature branch naming the prod environment assumes it",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":environment:prod:ref:refs/heads/feature-x", provider),
+                deploy.trustPolicy(), true, false, null, null, true);
+        add("delivery default subject naming prod", null, "GitHub deploy role",
+                "a job naming prod with GitHub's default subject (no branch in it) assumes it",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":environment:prod", provider),
+                deploy.trustPolicy(), true, false, null, null, true);
         add("delivery other repository", null, "GitHub deploy role", "a job of another repository assumes it",
-                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github("repo:someone/fork:ref:refs/heads/main", provider),
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github("repo:someone/fork:environment:prod:ref:refs/heads/main", provider),
                 deploy.trustPolicy(), true, false, null, null, true);
-        add("delivery feature branch", null, "GitHub deploy role", "a job of a feature branch (no environment) assumes it",
-                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github("repo:" + REPOSITORY + ":ref:refs/heads/feature-x", provider),
-                deploy.trustPolicy(), true, false, null, null, true);
+        add("delivery main branch without environment", null, "GitHub deploy role", "a job of main naming no environment assumes it",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":ref:refs/heads/main:ref:refs/heads/main", provider),
+                deploy.trustPolicy(), true, false, null, null, false);
         add("delivery pull request deploy role", null, "GitHub deploy role", "a pull-request job assumes it",
-                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github("repo:" + REPOSITORY + ":pull_request", provider),
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":pull_request:ref:refs/pull/42/merge", provider),
                 deploy.trustPolicy(), true, false, null, null, true);
         add("delivery wrong audience", null, "GitHub deploy role", "a token for another audience",
                 "sts:AssumeRoleWithWebIdentity", deploy.arn(), Map.of("_principal", provider,
                         "token.actions.githubusercontent.com:aud", "https://example.com",
-                        "token.actions.githubusercontent.com:sub", "repo:" + REPOSITORY + ":ref:refs/heads/main"),
+                        "token.actions.githubusercontent.com:sub", repo + ":environment:prod:ref:refs/heads/main"),
                 deploy.trustPolicy(), true, false, null, null, false);
         add("delivery pull request diff role", null, "GitHub diff role", "a pull-request job assumes it",
-                "sts:AssumeRoleWithWebIdentity", diff.arn(), github("repo:" + REPOSITORY + ":pull_request", provider),
+                "sts:AssumeRoleWithWebIdentity", diff.arn(), github(repo + ":pull_request:ref:refs/pull/42/merge", provider),
                 diff.trustPolicy(), true, true, PR_WORKFLOW, "role-to-assume", true);
         add("delivery main branch diff role", null, "GitHub diff role", "a job of main assumes it",
-                "sts:AssumeRoleWithWebIdentity", diff.arn(), mainBranch, diff.trustPolicy(), true, false, null, null, false);
+                "sts:AssumeRoleWithWebIdentity", diff.arn(), github(repo + ":environment:prod:ref:refs/heads/main", provider),
+                diff.trustPolicy(), true, false, null, null, false);
         add("delivery deploy assumes bootstrap deploy role", deploy, "assume the CDK bootstrap deploy role", "sts:AssumeRole",
                 bootstrap + "deploy-role-" + ACCOUNT + "-" + REGION, Map.of(), null, true, DEPLOY_WORKFLOW, "cdk deploy", true);
         add("delivery deploy assumes exec role", deploy, "assume the CloudFormation execution role directly", "sts:AssumeRole",

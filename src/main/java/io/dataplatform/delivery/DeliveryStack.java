@@ -28,6 +28,8 @@ import software.constructs.Construct;
  */
 public final class DeliveryStack extends PlatformStack {
     static final String GITHUB_ISSUER = "token.actions.githubusercontent.com";
+    /** The repository's OIDC subject template the trust policies expect (README, Delivery). */
+    public static final List<String> SUBJECT_CLAIMS = List.of("repo", "context", "ref");
 
     public DeliveryStack(Construct scope, PlatformConfig config, DeliveryConfig delivery) {
         super(scope, StackKind.DELIVERY, config);
@@ -40,22 +42,34 @@ public final class DeliveryStack extends PlatformStack {
             return created.getAttrArn();
         });
 
+        // With the repository's OIDC subject template set to the claims repo, context and ref (README,
+        // Delivery), a deploy job's subject names both its GitHub environment and its branch: only a
+        // job on a deploy branch that names an environment can deploy. GitHub's default subject
+        // (environment only, whatever the branch) matches nothing here.
         List<String> deploySubjects = new ArrayList<>();
-        delivery.deployBranches().forEach(b -> deploySubjects.add("repo:" + delivery.githubRepository() + ":ref:refs/heads/" + b));
-        delivery.githubEnvironments().forEach(e -> deploySubjects.add("repo:" + delivery.githubRepository() + ":environment:" + e));
+        for (String environment : delivery.githubEnvironments()) {
+            for (String branch : delivery.deployBranches()) {
+                deploySubjects.add(subject(delivery, "environment:" + environment + ":ref:refs/heads/" + branch));
+            }
+        }
         Role deploy = githubRole("DeployRole", "GitHub Actions: deploy the platform (assumes the CDK bootstrap roles only)",
                 providerArn, deploySubjects);
         deploy.addToPrincipalPolicy(assumeBootstrapRoles(delivery.bootstrapQualifier(),
                 List.of("deploy", "file-publishing", "image-publishing", "lookup")));
 
         Role diff = githubRole("DiffRole", "GitHub Actions: cdk diff for pull requests (reads deployed templates only)",
-                providerArn, List.of("repo:" + delivery.githubRepository() + ":pull_request"));
+                providerArn, List.of(subject(delivery, "pull_request:ref:refs/pull/*")));
         diff.addToPrincipalPolicy(assumeBootstrapRoles(delivery.bootstrapQualifier(), List.of("lookup")));
 
         new CfnOutput(this, "DeployRoleArn", CfnOutputProps.builder().value(deploy.getRoleArn())
                 .description("role-to-assume of the deploy workflow (secret AWS_DEPLOY_ROLE_ARN)").build());
         new CfnOutput(this, "DiffRoleArn", CfnOutputProps.builder().value(diff.getRoleArn())
                 .description("role-to-assume of the pull-request workflow (secret AWS_DIFF_ROLE_ARN)").build());
+    }
+
+    /** The OIDC subject GitHub issues with the subject template {@link #SUBJECT_CLAIMS}. */
+    static String subject(DeliveryConfig delivery, String contextAndRef) {
+        return "repo:" + delivery.githubRepository() + ":" + contextAndRef;
     }
 
     private Role githubRole(String id, String description, String providerArn, List<String> subjects) {
