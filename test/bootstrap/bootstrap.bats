@@ -283,3 +283,12 @@ first_boot() {
   refute called 'ec2 (attach|detach)-volume|stop-instances'
   [ "$(cat "$SANDBOX/aws/volume-holder")" = i-0other000000000 ]
 }
+
+@test "the CloudWatch agent runs before anything else can fail, so a failed bootstrap is readable in CloudWatch" {
+  touch "$SANDBOX/pip-fails"
+  bootstrap
+  [ "$status" -ne 0 ]
+  called '^amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/dataplatform.json$'
+  [ "$(line_of 'fetch-config')" -lt "$(line_of '^pip install')" ]
+  [ "$(line_of 'fetch-config')" -lt "$(line_of '^dnf install -y -q python3')" ]
+}

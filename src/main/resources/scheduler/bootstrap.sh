@@ -56,6 +56,17 @@ imds() {
   "${CURL[@]}" -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
 }
 
+# The CloudWatch agent first, so that even a bootstrap that fails in its next step is readable in
+# the ServiceLogs group (it ships this script's log, cfn-init's and the services').
+start_agent() {
+  if ! rpm -q amazon-cloudwatch-agent >/dev/null 2>&1; then
+    log "installing the CloudWatch agent"
+    dnf install -y -q amazon-cloudwatch-agent
+  fi
+  /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s \
+    -c file:/opt/aws/amazon-cloudwatch-agent/etc/dataplatform.json
+}
+
 install_packages() {
   local packages=("python${PYTHON_VERSION}" "python${PYTHON_VERSION}-devel" gcc jq postgresql16 amazon-cloudwatch-agent)
   if [[ $DATABASE == local ]]; then
@@ -342,8 +353,6 @@ apply_changes() {
 }
 
 start_support_services() {
-  /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s \
-    -c file:/opt/aws/amazon-cloudwatch-agent/etc/dataplatform.json
   systemctl enable --now cfn-hup.service dag-sync.timer
   if [[ $DATABASE == local ]]; then
     systemctl enable dataplatform-data-volume.service
@@ -392,6 +401,7 @@ on_exit() {
 
 main() {
   trap on_exit EXIT
+  start_agent
   install_packages
   ensure_airflow_user
   install_airflow

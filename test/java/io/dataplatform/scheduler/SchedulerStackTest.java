@@ -110,6 +110,21 @@ class SchedulerStackTest {
         assertThat(bootstrapScript()).contains("--namespace \"$METRICS_NAMESPACE\"").contains("--metric-name \"$BOOTSTRAP_FAILURES_METRIC\"");
     }
 
+    @Test
+    void theAgentShipsTheBootstrapAndCfnInitLogsToTheServiceLogGroup() throws Exception {
+        JsonNode agent = new ObjectMapper().readTree(io.dataplatform.support.Json.initFile(template("dev"),
+                "/opt/aws/amazon-cloudwatch-agent/etc/dataplatform.json"));
+        List<String> files = new ArrayList<>();
+        agent.at("/logs/logs_collected/files/collect_list").forEach(f -> {
+            files.add(f.get("file_path").asText());
+            assertThat(f.get("log_group_name").asText()).isEqualTo("<token>"); // the ServiceLogs group
+        });
+        assertThat(files).contains("/var/log/dataplatform-bootstrap.log", "/var/log/cfn-init.log", "/var/log/airflow/*.log");
+        // The bootstrap writes its log where cfn-init sends it (bats: the agent starts before anything can fail).
+        assertThat(properties(instance(template("dev"))).toString() + instance(template("dev")).get("Metadata"))
+                .contains("bootstrap.sh >> /var/log/dataplatform-bootstrap.log 2>&1");
+    }
+
     private static String bootstrapScript() {
         try {
             return Files.readString(CdkJson.projectRoot().resolve("src/main/resources/scheduler/bootstrap.sh"));
