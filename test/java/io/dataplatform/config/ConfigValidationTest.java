@@ -332,6 +332,20 @@ class ConfigValidationTest {
                 DEV + "scheduler.imageRevision: must be a whole number at least 1, got 0");
         assertThat(devProblems("scheduler.bootstrapTimeoutMinutes", 5)).containsExactly(
                 DEV + "scheduler.bootstrapTimeoutMinutes: must be a whole number from 10 to 720, got 5");
+        assertThat(devProblems("scheduler.backupRetentionDays", 0)).containsExactly(
+                DEV + "scheduler.backupRetentionDays: must be a whole number from 1 to 1000, got 0");
+        assertThat(devProblems("scheduler.backupRetentionDays", 1001)).containsExactly(
+                DEV + "scheduler.backupRetentionDays: must be a whole number from 1 to 1000, got 1001");
+        assertThat(problems(with(with(platform(), "environments.dev.scheduler.database", "rds"),
+                "environments.dev.scheduler.backupRetentionDays", 14), "dev")).containsExactly(
+                DEV + "scheduler.backupRetentionDays: applies to the local metadata database (its EBS volume) only; with "
+                        + "database: rds, RDS keeps its own automated backups (7 days)");
+    }
+
+    @Test
+    void backupsAreKeptLongerInProduction() {
+        assertThat(ConfigLoader.load(platform(), "dev", Map.of()).scheduler().backupRetentionDays()).isEqualTo(7);
+        assertThat(ConfigLoader.load(platform(), "prod", Map.of()).scheduler().backupRetentionDays()).isEqualTo(30);
     }
 
     @Test

@@ -90,6 +90,16 @@ class MonitoringStackTest {
     }
 
     @Test
+    void aFailedSnapshotOfTheDataVolumeAlarms() {
+        Map<String, Object> failed = alarm("airflow-backup-failed");
+        assertThat(failed).containsEntry("Namespace", "AWS/EBS").containsEntry("MetricName", "SnapshotsCreateFailed")
+                .containsEntry("Statistic", "Sum").containsEntry("Period", 3600).containsEntry("Threshold", 1)
+                .containsEntry("TreatMissingData", "notBreaching");
+        assertThat(failed.get("Dimensions").toString()).contains("DLMPolicyId").contains("DataVolumeBackupPolicy");
+        assertThat(failed.get("AlarmActions").toString()).contains("AlarmTopic");
+    }
+
+    @Test
     void missingSchedulerHeartbeatIsBreaching() {
         Map<String, Object> heartbeat = alarm("airflow-scheduler-heartbeat");
         assertThat(query(heartbeat)).startsWith("SELECT SUM(").endsWith(" FROM \"DataPlatform/dataplat-dev/Airflow\"");
@@ -157,7 +167,7 @@ class MonitoringStackTest {
             Template t = Synth.shipped(env).monitoring();
             boolean offHours = Synth.shipped(env).config().scheduler().offHours().isPresent();
             Map<String, Map<String, Object>> all = resources(t, "AWS::CloudWatch::Alarm");
-            assertThat(all).as(env).hasSize(offHours ? 15 : 14);
+            assertThat(all).as(env).hasSize(offHours ? 16 : 15);
             all.values().forEach(a -> {
                 Map<String, Object> p = properties(a);
                 String name = String.valueOf(p.get("AlarmName")).replace("dataplat-" + env + "-", "");

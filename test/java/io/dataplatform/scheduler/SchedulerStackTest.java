@@ -110,6 +110,30 @@ class SchedulerStackTest {
         assertThat(bootstrapScript()).contains("--namespace \"$METRICS_NAMESPACE\"").contains("--metric-name \"$BOOTSTRAP_FAILURES_METRIC\"");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void theDataVolumeIsSnapshottedDailyByDataLifecycleManager(String env) {
+        Template t = template(env);
+        String tag = "dataplat-" + env + "-airflow-data";
+        assertThat(io.dataplatform.support.Json.tags(resources(t, "AWS::EC2::Volume").values().iterator().next()))
+                .containsEntry(DataVolumeBackup.TAG, tag);
+        t.hasResourceProperties("AWS::DLM::LifecyclePolicy", Map.of("State", "ENABLED", "PolicyDetails", Map.of(
+                "PolicyType", "EBS_SNAPSHOT_MANAGEMENT", "ResourceTypes", List.of("VOLUME"),
+                "TargetTags", List.of(Map.of("Key", DataVolumeBackup.TAG, "Value", tag)),
+                "Schedules", List.of(software.amazon.awscdk.assertions.Match.objectLike(Map.of("CopyTags", true,
+                        "CreateRule", Map.of("Interval", 24, "IntervalUnit", "HOURS", "Times", List.of("03:00")),
+                        "RetainRule", Map.of("Count", env.equals("prod") ? 30 : 7)))))));
+        Map<String, Object> role = resources(t, "AWS::IAM::Role").entrySet().stream()
+                .filter(e -> e.getKey().startsWith("DataVolumeBackupRole")).map(Map.Entry::getValue).findFirst().orElseThrow();
+        assertThat(properties(role).get("AssumeRolePolicyDocument").toString()).contains("dlm.amazonaws.com");
+        assertThat(properties(role).get("ManagedPolicyArns").toString()).contains("service-role/AWSDataLifecycleManagerServiceRole");
+    }
+
+    @Test
+    void noSnapshotPolicyWithTheRdsDatabase() {
+        changedDev().scheduler().resourceCountIs("AWS::DLM::LifecyclePolicy", 0); // database: rds
+    }
+
     @Test
     void theAgentShipsTheBootstrapAndCfnInitLogsToTheServiceLogGroup() throws Exception {
         JsonNode agent = new ObjectMapper().readTree(io.dataplatform.support.Json.initFile(template("dev"),

@@ -230,7 +230,7 @@ public final class ConfigLoader {
     private static SchedulerConfig readScheduler(ConfigSection s, boolean production) {
         String type = s.string("instanceType", production ? "m7g.large" : "t4g.medium", INSTANCE_TYPE,
                 "an EC2 instance type such as t4g.medium");
-        boolean arm = new SchedulerConfig(type, "", "", "", 0, 0, SchedulerConfig.Database.LOCAL, "", 1, 0,
+        boolean arm = new SchedulerConfig(type, "", "", "", 0, 0, SchedulerConfig.Database.LOCAL, "", 1, 0, 1,
                 Optional.empty(), Optional.empty()).arm64();
         String ami = s.string("amiSsmParameter", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-"
                 + (arm ? "arm64" : "x86_64"), SSM_PARAMETER, "a public AWS SSM parameter path such as "
@@ -242,6 +242,12 @@ public final class ConfigLoader {
         SchedulerConfig.Database database = s.choice("database", SchedulerConfig.Database.LOCAL, SchedulerConfig.Database.class);
         String rdsType = s.string("rdsInstanceType", "t4g.micro", INSTANCE_TYPE, "an RDS instance class without the db. prefix, such as t4g.micro");
         int revision = s.integer("imageRevision", 1, 1, Integer.MAX_VALUE);
+        // DLM keeps at most 1000 snapshots per schedule.
+        int backupRetention = s.integer("backupRetentionDays", production ? 30 : 7, 1, 1000);
+        if (database == SchedulerConfig.Database.RDS && s.raw("backupRetentionDays") != null) {
+            s.problem("backupRetentionDays", "applies to the local metadata database (its EBS volume) only; with "
+                    + "database: rds, RDS keeps its own automated backups (7 days)");
+        }
         int timeout = s.integer("bootstrapTimeoutMinutes", 40, 10, 720);
         Optional<String> ui = Optional.ofNullable(s.string("uiAllowedCidr", null, ANY, "an IPv4 CIDR block"));
         ConfigSection off = s.section("offHours");
@@ -265,8 +271,8 @@ public final class ConfigLoader {
         });
         Optional<SchedulerConfig.OffHours> offHours = offEnabled
                 ? Optional.of(new SchedulerConfig.OffHours(stop, start, timezone)) : Optional.empty();
-        return new SchedulerConfig(type, ami, airflow, python, root, data, database, rdsType, revision, timeout, ui,
-                offHours);
+        return new SchedulerConfig(type, ami, airflow, python, root, data, database, rdsType, revision, timeout,
+                backupRetention, ui, offHours);
     }
 
     private static DataLakeConfig readDataLake(ConfigSection lake) {

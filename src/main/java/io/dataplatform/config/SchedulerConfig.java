@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param rdsInstanceType       RDS instance class when {@code database} is RDS, e.g. t4g.micro
  * @param imageRevision         bump to replace the instance on purpose (it then launches the newest AMI)
  * @param bootstrapTimeoutMinutes how long CloudFormation waits for a healthy Airflow
+ * @param backupRetentionDays   daily snapshots of the data volume kept (local database only)
  * @param uiAllowedCidr         optional CIDR allowed to reach port 8080 (default: SSM only)
  * @param offHours              nightly stop / morning start, or empty for always on
  */
@@ -29,6 +30,7 @@ public record SchedulerConfig(
         String rdsInstanceType,
         int imageRevision,
         int bootstrapTimeoutMinutes,
+        int backupRetentionDays,
         Optional<String> uiAllowedCidr,
         Optional<OffHours> offHours) {
 

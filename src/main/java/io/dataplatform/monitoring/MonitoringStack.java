@@ -113,6 +113,14 @@ public final class MonitoringStack extends PlatformStack {
                         + "handed the volume back): nothing was switched, the previous Airflow keeps running. Read the "
                         + "bootstrap stream of ServiceLogs or /var/log/dataplatform-bootstrap.log, fix, deploy again.");
 
+        scheduler.backup().ifPresent(backup -> alarm("airflow-backup-failed", Metric.Builder.create().namespace("AWS/EBS")
+                        .metricName("SnapshotsCreateFailed").dimensionsMap(Map.of("DLMPolicyId", backup.policyId()))
+                        .statistic("Sum").period(Duration.hours(1)).build(), 1,
+                ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1, TreatMissingData.NOT_BREACHING,
+                "The daily snapshot of the Airflow data volume failed (Data Lifecycle Manager retries within the hour, this "
+                        + "counts what still failed): EC2 console, Lifecycle Manager, the policy's status; the volume must "
+                        + "carry its DataPlatformBackup tag."));
+
         // EMR: clusters are transient, so every EMR alarm is one Metrics Insights query over all clusters,
         // grouped by cluster: each cluster is its own contributor (its own ALARM and OK notifications), so
         // one cluster that stays idle no longer hides another.

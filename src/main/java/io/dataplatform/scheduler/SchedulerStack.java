@@ -48,6 +48,7 @@ public final class SchedulerStack extends PlatformStack {
     public static final String BOOTSTRAP_FAILURES_METRIC = "BootstrapFailures";
 
     private final Instance instance;
+    private final java.util.Optional<DataVolumeBackup> backup;
 
     public SchedulerStack(Construct scope, PlatformConfig config, IVpc vpc, DataLakeBuckets buckets, EmrResources emr,
                           Map<String, String> airflowVariables) {
@@ -112,6 +113,8 @@ public final class SchedulerStack extends PlatformStack {
         if (dataVolume != null) {
             role.allowDataVolumeTakeover(dataVolume.getVolumeId());
         }
+        backup = java.util.Optional.ofNullable(dataVolume == null ? null : new DataVolumeBackup(this, "DataVolumeBackup",
+                dataVolume, naming().resourceName("airflow-data"), scheduler.backupRetentionDays()));
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_REGION", getRegion());
@@ -173,5 +176,10 @@ public final class SchedulerStack extends PlatformStack {
 
     public Instance instance() {
         return instance;
+    }
+
+    /** The data volume's snapshot policy, with the local metadata database. */
+    public java.util.Optional<DataVolumeBackup> backup() {
+        return backup;
     }
 }
