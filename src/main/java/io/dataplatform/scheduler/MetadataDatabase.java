@@ -55,6 +55,11 @@ public final class MetadataDatabase extends Construct {
                 .publiclyAccessible(false)
                 .removalPolicy(removal == RemovalMode.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN)
                 .build();
+        // The subnet group lists the two private subnets, each a cross-stack reference (Fn::GetStackOutput):
+        // the validator cannot resolve them and takes the two different values for duplicates.
+        NagChecks.acknowledgeTemplateRule(database, "W9007",
+                "The RDS subnet group's SubnetIds are two different private subnets imported from the network stack; "
+                        + "CloudFormation validation cannot resolve cross-stack outputs and reports them as duplicates.");
         NagChecks.acknowledge(database, "AwsSolutions-RDS11",
                 "Reachable only from the Airflow instance's security group inside private subnets; a non-default port adds nothing.");
         NagChecks.acknowledge(database, "AwsSolutions-SMG4",
