@@ -29,6 +29,30 @@ class ConfigValidationTest {
     }
 
     @Test
+    void everyEnvironmentIsValidatedOnEverySynth() {
+        // A mistake in prod fails the dev synth, with prod's full key path.
+        assertThat(problems(with(platform(), "environments.prod.removalPolicy", "destroy"), "dev")).containsExactly(
+                "platform.environments.prod.removalPolicy: \"destroy\" is not allowed in an environment marked production "
+                        + "(production: true); use \"retain\"");
+        assertThat(problems(with(with(platform(), "environments.prod.network.azCont", 3),
+                "environments.dev.network.azCount", 1), "dev")).hasSize(2)
+                .anyMatch(p -> p.startsWith("platform.environments.prod.network.azCont: unknown key"))
+                .anyMatch(p -> p.startsWith("platform.environments.dev.network.azCount: must be a whole number from 2 to 6"));
+    }
+
+    @Test
+    void anEmptyEnvironmentsObjectSaysNoneIsDefined() {
+        assertThat(problems(with(platform(), "environments", Map.of()), "dev")).containsExactly(
+                "platform.environments: no environment is defined; add one, e.g. \"dev\": {} (see README, Configuration)");
+    }
+
+    @Test
+    void listsAreDescribedInThePlural() {
+        assertThat(devProblems("monitoring.alarmEmails", "ops@example.com")).containsExactly(
+                DEV + "monitoring.alarmEmails: must be a list of e-mail addresses, got \"ops@example.com\"");
+    }
+
+    @Test
     void shippedEnvironmentsAreValid() {
         PlatformConfig dev = ConfigLoader.load(platform(), "dev", Map.of());
         PlatformConfig prod = ConfigLoader.load(platform(), "prod", Map.of());
@@ -205,8 +229,8 @@ class ConfigValidationTest {
     @Test
     void wrongTypesAreNamed() {
         assertThat(devProblems("network.azCount", "2")).containsExactly(
-                DEV + "network.azCount: must be a whole number from 2 to 6, got \"2\"");
-        assertThat(devProblems("production", "yes")).containsExactly(DEV + "production: must be true or false, got \"yes\"");
+                DEV + "network.azCount: must be a whole number from 2 to 6, got the string \"2\"");
+        assertThat(devProblems("production", "yes")).containsExactly(DEV + "production: must be true or false, got the string \"yes\"");
         assertThat(devProblems("network", "big")).containsExactly(DEV + "network: must be an object, got \"big\"");
     }
 
@@ -247,7 +271,7 @@ class ConfigValidationTest {
                 DEV + "emr.coreInstanceType: must be an EC2 instance type such as m7g.xlarge, got \"big\"");
         assertThat(devProblems("emr.coreInstanceCount", 0)).containsExactly(
                 DEV + "emr.coreInstanceCount: must be a whole number from 1 to 50, got 0");
-        assertThat(devProblems("emr.spotCore", "yes")).containsExactly(DEV + "emr.spotCore: must be true or false, got \"yes\"");
+        assertThat(devProblems("emr.spotCore", "yes")).containsExactly(DEV + "emr.spotCore: must be true or false, got the string \"yes\"");
     }
 
     @Test
@@ -387,7 +411,7 @@ class ConfigValidationTest {
         assertThat(devProblems("monitoring.guardRateMinutes", 1441)).containsExactly(
                 DEV + "monitoring.guardRateMinutes: must be a whole number from 1 to 1440, got 1441");
         assertThat(devProblems("monitoring.guardDryRun", "yes")).containsExactly(
-                DEV + "monitoring.guardDryRun: must be true or false, got \"yes\"");
+                DEV + "monitoring.guardDryRun: must be true or false, got the string \"yes\"");
         assertThat(devProblems("monitoring.alarmEmail", List.of())).singleElement().asString()
                 .startsWith(DEV + "monitoring.alarmEmail: unknown key; allowed keys here: alarmEmails, cpuPercent,");
     }

@@ -75,6 +75,11 @@ public final class ConfigLoader {
 
         String envName = envSelector == null ? DEFAULT_ENV : String.valueOf(envSelector);
         Set<String> valid = new TreeSet<>(environments.presentKeys());
+        if (valid.isEmpty()) {
+            problems.add(new ConfigProblem(environments.path(), "no environment is defined; add one, e.g. \"dev\": {} "
+                    + "(see README, Configuration)"));
+            throw new ConfigException(problems);
+        }
         if (!environments.presentKeys().contains(envName)) {
             problems.add(new ConfigProblem(ENV_CONTEXT_KEY, "unknown environment \"" + envName
                     + "\" (selected with -c env=" + envName + "); valid environments: " + String.join(", ", valid)));
@@ -86,8 +91,15 @@ public final class ConfigLoader {
                         "environment names must be 1-12 characters: lowercase letters, digits and '-'"));
             }
         }
-        PlatformConfig config = readEnvironment(project, envName, environments.section(envName), environment, problems,
-                delivery);
+        // Every environment is validated on every synth: a mistake in prod fails the dev synth (and the pull
+        // request that made it), not the prod deployment weeks later.
+        PlatformConfig config = null;
+        for (String name : valid) {
+            PlatformConfig read = readEnvironment(project, name, environments.section(name), environment, problems, delivery);
+            if (name.equals(envName)) {
+                config = read;
+            }
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -133,7 +145,8 @@ public final class ConfigLoader {
     private static NetworkConfig readNetwork(ConfigSection net, boolean regionKnown) {
         String cidrText = net.string("vpcCidr", DEFAULT_VPC_CIDR, ANY, "an IPv4 CIDR block");
         int azCount = net.integer("azCount", 2, 2, 6);
-        List<String> azs = net.stringList("availabilityZones", AZ, "an availability zone name such as eu-west-1a");
+        List<String> azs = net.stringList("availabilityZones", AZ, "an availability zone name such as eu-west-1a",
+                "availability zone names such as eu-west-1a");
         NatMode natMode = net.choice("natMode", NatMode.INSTANCE, NatMode.class);
         int natCount = net.integer("natCount", natMode == NatMode.INSTANCE ? 1 : azCount, 1, 6);
         int publicMask = net.integer("publicSubnetMask", 24, 16, 28);
@@ -194,7 +207,7 @@ public final class ConfigLoader {
     }
 
     private static MonitoringConfig readMonitoring(ConfigSection m) {
-        List<String> emails = m.stringList("alarmEmails", EMAIL, "an e-mail address");
+        List<String> emails = m.stringList("alarmEmails", EMAIL, "an e-mail address", "e-mail addresses");
         int cpu = m.integer("cpuPercent", 80, 1, 100);
         int memory = m.integer("memoryPercent", 90, 1, 100);
         int disk = m.integer("diskPercent", 85, 1, 100);
@@ -217,8 +230,9 @@ public final class ConfigLoader {
         if (repository == null && !d.presentKeys().contains("githubRepository")) {
             d.problem("githubRepository", "is required when delivery is configured (owner/name of the repository)");
         }
-        List<String> branches = d.stringList("deployBranches", GIT_REF_NAME, "a branch name");
-        List<String> environments = d.stringList("githubEnvironments", GIT_REF_NAME, "a GitHub environment name");
+        List<String> branches = d.stringList("deployBranches", GIT_REF_NAME, "a branch name", "branch names");
+        List<String> environments = d.stringList("githubEnvironments", GIT_REF_NAME, "a GitHub environment name",
+                "GitHub environment names");
         Optional<String> provider = Optional.ofNullable(d.string("oidcProviderArn", null, OIDC_PROVIDER_ARN,
                 "the ARN of an IAM OIDC provider for token.actions.githubusercontent.com"));
         String qualifier = d.string("bootstrapQualifier", "hnb659fds", QUALIFIER, "a CDK bootstrap qualifier: 1-10 lowercase letters and digits");

@@ -89,7 +89,7 @@ final class ConfigSection {
             return defaultValue;
         }
         if (!(raw instanceof Boolean b)) {
-            problem(key, "must be true or false, got " + describe(raw));
+            problem(key, "must be true or false, got " + describeType(raw));
             return defaultValue;
         }
         return b;
@@ -119,7 +119,7 @@ final class ConfigSection {
         }
         String range = max == Integer.MAX_VALUE ? "at least " + min : "from " + min + " to " + max;
         if (!(raw instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-            problem(key, "must be a whole number " + range + ", got " + describe(raw));
+            problem(key, "must be a whole number " + range + ", got " + describeType(raw));
             return defaultValue;
         }
         long value = n.longValue();
@@ -146,14 +146,15 @@ final class ConfigSection {
         return defaultValue;
     }
 
-    List<String> stringList(String key, Pattern pattern, String allowed) {
+    /** @param allowed one item, e.g. "an e-mail address"; @param allowedItems several, e.g. "e-mail addresses" */
+    List<String> stringList(String key, Pattern pattern, String allowed, String allowedItems) {
         knownKeys.add(key);
         Object raw = values.get(key);
         if (raw == null) {
             return List.of();
         }
         if (!(raw instanceof List<?> list)) {
-            problem(key, "must be a list of " + allowed + ", got " + describe(raw));
+            problem(key, "must be a list of " + allowedItems + ", got " + describe(raw));
             return List.of();
         }
         List<String> result = new ArrayList<>();
@@ -201,6 +202,11 @@ final class ConfigSection {
 
     static String configName(Enum<?> constant) {
         return constant.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** For a value of the wrong JSON type: says that a string is a string ("3" is not 3). */
+    static String describeType(Object raw) {
+        return raw instanceof String ? "the string " + describe(raw) : describe(raw);
     }
 
     static String describe(Object raw) {
