@@ -18,7 +18,6 @@ scheduler provides as an AIRFLOW_VAR_<NAME> environment variable. Variables read
   AIRFLOW_VAR_EMR_RELEASE_LABEL          EMR release, e.g. emr-7.13.0
   AIRFLOW_VAR_EMR_SERVICE_ROLE           EMR service role name
   AIRFLOW_VAR_EMR_INSTANCE_PROFILE       instance profile of the cluster nodes
-  AIRFLOW_VAR_EMR_AUTOSCALING_ROLE       EMR auto-scaling role name
   AIRFLOW_VAR_EMR_SECURITY_CONFIGURATION EMR security configuration name
   AIRFLOW_VAR_EMR_SUBNET_ID              private subnet for the cluster
   AIRFLOW_VAR_EMR_PRIMARY_SG             EMR-managed security group of the primary node
@@ -29,6 +28,11 @@ scheduler provides as an AIRFLOW_VAR_<NAME> environment variable. Variables read
   AIRFLOW_VAR_EMR_CORE_INSTANCE_COUNT    number of core nodes
   AIRFLOW_VAR_EMR_CORE_MARKET            SPOT or ON_DEMAND for the core nodes
   AIRFLOW_VAR_EMR_IDLE_TIMEOUT_SECONDS   idle seconds before EMR terminates the cluster itself
+
+The date a run processes is RUN_DATE: the run_date param when given (UI "Trigger DAG w/ config",
+`airflow dags trigger pipeline_emr --conf '{"run_date": "2025-09-01"}'`), else the run's logical
+date (scheduled runs, backfills), else the date the run was triggered: Airflow 3 gives manual runs
+without a logical date no `ds`, so the DAG never uses it.
 """
 from __future__ import annotations
 
@@ -40,21 +44,23 @@ from airflow.providers.amazon.aws.operators.emr import (
 )
 from airflow.providers.amazon.aws.sensors.emr import EmrStepSensor
 from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
-from airflow.sdk import DAG, task
+from airflow.sdk import DAG, Param, task
 
 INPUT_KEY = "samples/vendas/dados_vendas.csv"
 JOB_KEY = "jobs/processar_vendas.py"
 OUTPUT_PREFIX = "vendas_por_vendedor"
 CLUSTER_ID = "{{ task_instance.xcom_pull(task_ids='criar_cluster_emr') }}"
+_RUN_DATE = "(params.run_date or (dag_run.logical_date or dag_run.run_after).strftime('%Y-%m-%d'))"
+RUN_DATE = "{{ " + _RUN_DATE + " }}"
+RUN_DATE_NODASH = "{{ " + _RUN_DATE + " | replace('-', '') }}"
 
 JOB_FLOW_OVERRIDES = {
-    "Name": "{{ var.value.platform_project }}-{{ var.value.platform_environment }}-pipeline-emr-{{ ds_nodash }}",
+    "Name": "{{ var.value.platform_project }}-{{ var.value.platform_environment }}-pipeline-emr-" + RUN_DATE_NODASH,
     "ReleaseLabel": "{{ var.value.emr_release_label }}",
     "Applications": [{"Name": "Spark"}],
     "LogUri": "{{ var.value.emr_log_uri }}",
     "ServiceRole": "{{ var.value.emr_service_role }}",
     "JobFlowRole": "{{ var.value.emr_instance_profile }}",
-    "AutoScalingRole": "{{ var.value.emr_autoscaling_role }}",
     "SecurityConfiguration": "{{ var.value.emr_security_configuration }}",
     "AutoTerminationPolicy": {"IdleTimeout": "{{ var.value.emr_idle_timeout_seconds }}"},
     "Instances": {
@@ -89,7 +95,6 @@ JOB_FLOW_OVERRIDES = {
         {"Key": "Environment", "Value": "{{ var.value.platform_environment }}"},
         {"Key": "Pipeline", "Value": "pipeline_emr"},
     ],
-    "VisibleToAllUsers": True,
 }
 
 SPARK_STEPS = [
@@ -105,7 +110,7 @@ SPARK_STEPS = [
                 "s3://{{ var.value.artifacts_bucket }}/" + JOB_KEY,
                 "s3://{{ var.value.raw_bucket }}/" + INPUT_KEY,
                 "s3://{{ var.value.curated_bucket }}/" + OUTPUT_PREFIX,
-                "{{ ds }}",
+                RUN_DATE,
             ],
         },
     }
@@ -117,6 +122,8 @@ with DAG(
     start_date=pendulum.datetime(2025, 9, 1, tz="UTC"),
     schedule=None,
     catchup=False,
+    params={"run_date": Param(None, type=["null", "string"], format="date",
+                              description="YYYY-MM-DD to process; empty: the run's own date")},
     max_active_runs=1,
     tags=["emr", "spark", "sample"],
     # Renders "{{ var.value.emr_core_instance_count }}" as the integer EMR expects.
@@ -134,6 +141,8 @@ with DAG(
     criar_cluster = EmrCreateJobFlowOperator(
         task_id="criar_cluster_emr",
         job_flow_overrides=JOB_FLOW_OVERRIDES,
+        # Everything is in JOB_FLOW_OVERRIDES: no emr_default connection to look up (and warn about).
+        emr_conn_id=None,
     )
     adicionar_steps = EmrAddStepsOperator(
         task_id="adicionar_steps_spark",
@@ -148,6 +157,13 @@ with DAG(
         poke_interval=60,
         timeout=60 * 60,
     )
+
+    @task.short_circuit(trigger_rule="all_done", ignore_downstream_trigger_rules=False)
+    def cluster_criado(cluster_id):
+        # No cluster (the sensor timed out, RunJobFlow failed): skip the termination instead of
+        # calling TerminateJobFlows with "None"; falhar_se_algo_falhou still fails the run.
+        return cluster_id not in (None, "", "None")
+
     terminar_cluster = EmrTerminateJobFlowOperator(
         task_id="terminar_cluster_emr",
         job_flow_id=CLUSTER_ID,
@@ -157,7 +173,7 @@ with DAG(
     @task(trigger_rule="one_failed", retries=0)
     def falhar_se_algo_falhou():
         # The terminate task succeeds even after a failed step; this leaf fails the run instead.
-        raise RuntimeError("an upstream task failed; see its log (the cluster was terminated)")
+        raise RuntimeError("an upstream task failed; see its log (a cluster it created was terminated)")
 
-    aguardar_entrada >> criar_cluster >> adicionar_steps >> aguardar_step >> terminar_cluster
+    aguardar_entrada >> criar_cluster >> adicionar_steps >> aguardar_step >> cluster_criado(CLUSTER_ID) >> terminar_cluster
     [aguardar_entrada, criar_cluster, adicionar_steps, aguardar_step] >> falhar_se_algo_falhou()

@@ -222,9 +222,11 @@ class IamIntentTest {
         add(p + "airflow PassRole nodes role", airflow, "pass the nodes' role to EC2 (RunJobFlow JobFlowRole)",
                 "iam:PassRole", nodesRole, Map.of("iam:PassedToService", "ec2.amazonaws.com"), null, true,
                 DAG, "\"JobFlowRole\": \"{{ var.value.emr_instance_profile }}\"", true);
+        // The sample DAG passes no auto-scaling role (it sets no scaling policy); DAGs that attach custom
+        // automatic scaling policies pass it, to Application Auto Scaling only.
         add(p + "airflow PassRole auto-scaling role", airflow, "pass the auto-scaling role to Application Auto Scaling",
                 "iam:PassRole", scalingRole, Map.of("iam:PassedToService", "application-autoscaling.amazonaws.com"), null, true,
-                DAG, "\"AutoScalingRole\": \"{{ var.value.emr_autoscaling_role }}\"", true);
+                null, null, true);
         add(p + "airflow PassRole nodes role to lambda", airflow, "pass the nodes' role to any other service",
                 "iam:PassRole", nodesRole, Map.of("iam:PassedToService", "lambda.amazonaws.com"), null, false, null, null, true);
         add(p + "airflow PassRole own role", airflow, "pass its own role (privilege escalation)",
