@@ -292,3 +292,20 @@ first_boot() {
   [ "$(line_of 'fetch-config')" -lt "$(line_of '^pip install')" ]
   [ "$(line_of 'fetch-config')" -lt "$(line_of '^dnf install -y -q python3')" ]
 }
+
+@test "a run that fails after rendering (admin secret unreadable) leaves the live env file and services alone" {
+  first_boot
+  env=$(env_file)
+  platform_env local "AIRFLOW_VAR_NEW_SETTING=1"
+  secret_fails admin ThrottlingException
+  bootstrap
+  [ "$status" -ne 0 ]
+  [ "$(env_file)" = "$env" ]
+  refute called '^systemctl (restart|stop) airflow@'
+  [ -z "$(find "$SANDBOX/etc-up/airflow" -name '.airflow.env.*')" ]
+  # Next run, with the secret readable again, applies the change.
+  rm "$SANDBOX/aws/admin.fail"
+  first_boot
+  env_file | grep -qx 'AIRFLOW_VAR_NEW_SETTING=1'
+  called '^systemctl restart airflow@scheduler.service$'
+}

@@ -284,12 +284,12 @@ as_airflow() { # environment file, command...
   runuser -u airflow -- bash -c 'set -a; source "$0"; set +a; exec "$@"' "$1" "${@:2}"
 }
 
-create_admin() {
+create_admin() { # environment file
   local secret password
   secret=$(secret_value "$ADMIN_SECRET_ARN")
   password=$(json_field "$secret" password "the admin secret")
   # The password goes through the environment of one process, never the command line.
-  ADMIN_PASSWORD=$password as_airflow "$ENV_FILE" "$VENV/bin/python" - <<'PY'
+  ADMIN_PASSWORD=$password as_airflow "$1" "$VENV/bin/python" - <<'PY'
 import os
 from airflow.providers.fab.auth_manager.cli_commands.utils import get_application_builder
 
@@ -320,30 +320,32 @@ apply_changes() {
   units=$(cat /etc/systemd/system/airflow@.service /etc/systemd/system/dag-sync.* | sha256sum)
   systemctl daemon-reload
 
+  # Everything that can fail runs against the candidate environment file; the live one is replaced
+  # only once migration and admin user are done, so a failed run leaves it and the services as they were.
   if [[ $current_venv != "$VENV" ]]; then
     log "switching Airflow to $VENV"
     [[ -n $current_venv || -e $VENV_LINK ]] && components stop
-    mv -f "$candidate" "$ENV_FILE"
-    if ! as_airflow "$ENV_FILE" "$VENV/bin/airflow" db migrate; then
+    if ! as_airflow "$candidate" "$VENV/bin/airflow" db migrate; then
       if [[ -n $current_venv ]]; then
         log "migration failed: starting Airflow from $current_venv again"
         components start || true
       fi
       fail "airflow db migrate failed with $VENV"
     fi
+    create_admin "$candidate"
+    mv -f "$candidate" "$ENV_FILE"
     rm -rf "$VENV_LINK.new"
     if [[ -d $VENV_LINK && ! -L $VENV_LINK ]]; then
       rm -rf "$VENV_LINK" # the layout before root-owned venvs: an airflow-owned venv in place
     fi
     ln -s "$VENV" "$VENV_LINK.new"
     mv -T "$VENV_LINK.new" "$VENV_LINK"
-    create_admin
     components enable
     components restart
   elif [[ $env_changed == yes || $units != "$(cat "$STATE/units.sha256" 2>/dev/null)" ]]; then
     log "configuration changed: restarting Airflow"
+    create_admin "$candidate"
     mv -f "$candidate" "$ENV_FILE"
-    create_admin
     components restart
   else
     rm -f "$candidate"
@@ -390,6 +392,8 @@ report_outcome() {
 
 on_exit() {
   local status=$?
+  # A candidate environment file that was not applied (it holds the keys) does not stay behind.
+  [[ -n ${CANDIDATE:-} ]] && rm -f "$CANDIDATE"
   if ((status != 0)); then
     hand_volume_back
     report_outcome 1
@@ -406,16 +410,15 @@ main() {
   ensure_airflow_user
   install_airflow
   ensure_keys
-  local candidate
-  candidate=$(mktemp /etc/airflow/.airflow.env.XXXXXX)
-  render_env_file "$candidate"
+  CANDIDATE=$(mktemp /etc/airflow/.airflow.env.XXXXXX)
+  render_env_file "$CANDIDATE"
   # Everything is in place: only now take the data volume (and with it the database) over.
   if [[ $DATABASE == local ]]; then
     claim_data_volume
     mount_data_volume
     setup_postgres
   fi
-  apply_changes "$candidate"
+  apply_changes "$CANDIDATE"
   start_support_services
   wait_until_healthy
   PREVIOUS_HOLDER=""
