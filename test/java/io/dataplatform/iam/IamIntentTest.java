@@ -121,6 +121,25 @@ class IamIntentTest {
         assertThat(actual).as("README's who-can-do-what table; replace it with:\n" + table).isEqualTo(table.toString());
     }
 
+    /** bin/platform-check asks AWS's policy simulator these calls after a deploy: the same cases as here. */
+    @Test
+    void theSelfCheckAsksAwsCallsThisSuiteJudges() throws IOException {
+        Map<String, Object> file = map(new ObjectMapper().readValue(
+                CdkJson.projectRoot().resolve("src/main/resources/check/pipeline-calls.json").toFile(), Map.class));
+        List<Object> calls = io.dataplatform.support.Json.list(file.get("calls"));
+        assertThat(calls).hasSizeGreaterThanOrEqualTo(10);
+        for (Object raw : calls) {
+            Map<String, Object> call = map(raw);
+            assertThat(CALLS).as("bin/platform-check call " + call.get("what") + " is an IamIntentTest case")
+                    .anySatisfy(c -> {
+                        assertThat(c.id()).startsWith("dev ");
+                        assertThat(c.what()).isEqualTo(call.get("what"));
+                        assertThat(c.action()).isEqualTo(call.get("action"));
+                        assertThat(c.allowed()).isEqualTo(call.get("allowed"));
+                    });
+        }
+    }
+
     /** Our EMR grants are AWS's AmazonEMRFullAccessPolicy_v2 or narrower, and still allow what EMR does. */
     @Test
     void emrGrantsAreTheManagedPolicysOrNarrowerAndStillAllowWhatEmrDoes() throws IOException {
