@@ -247,9 +247,19 @@ class Checker:
         for alarm in pages.get("MetricAlarms", []) + pages.get("CompositeAlarms", []):
             found[alarm["AlarmName"]] = alarm
         running = False
+        instance_id = None
         if "scheduler" in self.stack_ids:
-            running = self.instance()[1] == "running"
+            instance_id, state = self.instance()
+            running = state == "running"
         problems = 0
+        # The monitoring stack reads the instance id when it is deployed: after a replacement deployed
+        # without it, its host alarms still watch the old instance.
+        stale = sorted({d["Value"] for a in pages.get("MetricAlarms", []) for d in a.get("Dimensions", [])
+                        if d.get("Name") == "InstanceId" and instance_id and d.get("Value") != instance_id})
+        if stale:
+            problems += 1
+            self.add("FAIL", "alarms", f"host alarms watch {', '.join(stale)}, not the Airflow instance {instance_id}",
+                     f"npx cdk deploy {self.p.stack('monitoring')} -c env={self.p.env} (or --all)")
         for name in sorted(expected):
             alarm = found.get(name)
             if alarm is None:

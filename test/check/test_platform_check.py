@@ -61,6 +61,7 @@ class Aws:
         self.alarm_states = {}
         self.snapshots = [{"SnapshotId": "snap-0123456789abcdef0", "State": "completed", "StartTime": NOW - datetime.timedelta(hours=9)}]
         self.alarms_error = None
+        self.watched_instance = "i-0123456789abcdef0"
         self.instance_state = "running"
 
     def stack(self, kind):
@@ -117,6 +118,7 @@ class Aws:
         else:
             self.stubs["cloudwatch"].add_response("describe_alarms", {"MetricAlarms": [
                 {"AlarmName": f"dataplat-dev-{n}", "StateValue": self.alarm_states.get(n, "OK"),
+                 "Dimensions": [{"Name": "InstanceId", "Value": self.watched_instance}] if n == "airflow-cpu" else [],
                  "StateReason": "Threshold Crossed: 3 datapoints were greater than the threshold (80.0)",
                  "AlarmDescription": "what to do"}
                 for n in ("airflow-cpu", "airflow-scheduler-heartbeat", "emr-cluster-idle")], "CompositeAlarms": []},
@@ -202,6 +204,13 @@ class PlatformCheckTest(unittest.TestCase):
         aws.alarm_states = {"airflow-scheduler-heartbeat": "INSUFFICIENT_DATA"}
         warns = lines(aws.run(), "WARN")
         self.assertTrue(any("has no data although the instance runs" in w for w in warns), warns)
+
+    def test_host_alarms_left_on_a_replaced_instance(self):
+        aws = Aws()
+        aws.watched_instance = "i-0ffffffffffffffff"
+        fails = lines(aws.run(), "FAIL")
+        self.assertTrue(any("host alarms watch i-0ffffffffffffffff, not the Airflow instance i-0123456789abcdef0" in f
+                            and "dataplat-dev-monitoring" in f for f in fails), fails)
 
     def test_no_recent_snapshot(self):
         aws = Aws()
