@@ -1,5 +1,6 @@
 package io.dataplatform;
 
+import io.dataplatform.config.CliContext;
 import io.dataplatform.config.ConfigException;
 import io.dataplatform.config.ConfigLoader;
 import io.dataplatform.config.PlatformConfig;
@@ -16,8 +17,10 @@ public final class DataPlatformApp {
         App app = new App();
         PlatformConfig config;
         try {
-            config = ConfigLoader.load(app.getNode().tryGetContext(ConfigLoader.CONTEXT_KEY),
-                    app.getNode().tryGetContext(ConfigLoader.ENV_CONTEXT_KEY), System.getenv());
+            // The platform object straight from the CLI's JSON: nulls in it mean something (README).
+            Object platform = CliContext.value(System.getenv(), ConfigLoader.CONTEXT_KEY)
+                    .orElseGet(() -> app.getNode().tryGetContext(ConfigLoader.CONTEXT_KEY));
+            config = ConfigLoader.load(platform, app.getNode().tryGetContext(ConfigLoader.ENV_CONTEXT_KEY), System.getenv());
         } catch (ConfigException e) {
             // Nothing is synthesized from invalid config: report every problem, no stack trace.
             System.err.println(e.getMessage());

@@ -41,6 +41,21 @@ class ConfigValidationTest {
     }
 
     @Test
+    void nullIsOffForLifecycleDaysAndAnErrorEverywhereElse() {
+        String notNull = ": must not be null (null switches off only the lifecycle day counts); remove the key to get the default";
+        for (String key : List.of("production", "removalPolicy", "tags", "network", "network.vpcCidr", "network.azCount",
+                "network.natMode", "network.availabilityZones", "emr.spotCore", "scheduler.offHours", "monitoring.alarmEmails",
+                "dataLake.buckets.raw.noncurrentExpirationDays")) {
+            assertThat(devProblems(key, null)).as(key).containsExactly(DEV + key + notNull);
+        }
+        assertThat(problems(with(platform(), "delivery", null), "dev")).containsExactly("platform.delivery" + notNull);
+        PlatformConfig off = ConfigLoader.load(with(platform(), "environments.dev.dataLake.buckets.raw.standardIaDays", null),
+                "dev", Map.of());
+        assertThat(off.dataLake().lifecycle(BucketRole.RAW).standardIaDays()).isNull();
+        assertThat(off.dataLake().lifecycle(BucketRole.RAW).glacierIrDays()).isEqualTo(90);
+    }
+
+    @Test
     void anEmptyEnvironmentsObjectSaysNoneIsDefined() {
         assertThat(problems(with(platform(), "environments", Map.of()), "dev")).containsExactly(
                 "platform.environments: no environment is defined; add one, e.g. \"dev\": {} (see README, Configuration)");

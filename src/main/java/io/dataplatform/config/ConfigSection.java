@@ -58,19 +58,35 @@ final class ConfigSection {
         problems.add(new ConfigProblem(pathOf(key), message));
     }
 
+    /**
+     * A key present with the JSON value null: only lifecycle day counts take null (= off, see
+     * {@link #optionalInteger}); anywhere else it is reported, never silently taken as the default.
+     */
+    private boolean rejectNull(String key) {
+        if (values.containsKey(key) && values.get(key) == null) {
+            problem(key, "must not be null (null switches off only the lifecycle day counts); "
+                    + "remove the key to get the default");
+            return true;
+        }
+        return false;
+    }
+
     ConfigSection section(String key) {
         knownKeys.add(key);
+        rejectNull(key);
         return of(pathOf(key), values.get(key), problems);
     }
 
     /** Marks a key as allowed without reading it (for keys whose value is read elsewhere). */
     Object raw(String key) {
         knownKeys.add(key);
+        rejectNull(key);
         return values.get(key);
     }
 
     String string(String key, String defaultValue, Pattern pattern, String allowed) {
         knownKeys.add(key);
+        rejectNull(key);
         Object raw = values.get(key);
         if (raw == null) {
             return defaultValue;
@@ -84,6 +100,7 @@ final class ConfigSection {
 
     boolean bool(String key, boolean defaultValue) {
         knownKeys.add(key);
+        rejectNull(key);
         Object raw = values.get(key);
         if (raw == null) {
             return defaultValue;
@@ -96,12 +113,12 @@ final class ConfigSection {
     }
 
     int integer(String key, int defaultValue, int min, int max) {
-        Integer value = optionalInteger(key, defaultValue, min, max);
-        if (value == null) {
-            problem(key, "must be a whole number from " + min + " to " + max + ", got null");
+        knownKeys.add(key);
+        if (rejectNull(key)) {
             return defaultValue;
         }
-        return value;
+        Integer value = optionalInteger(key, defaultValue, min, max);
+        return value == null ? defaultValue : value;
     }
 
     /**
@@ -132,6 +149,7 @@ final class ConfigSection {
 
     <E extends Enum<E>> E choice(String key, E defaultValue, Class<E> type) {
         knownKeys.add(key);
+        rejectNull(key);
         Object raw = values.get(key);
         if (raw == null) {
             return defaultValue;
@@ -149,6 +167,7 @@ final class ConfigSection {
     /** @param allowed one item, e.g. "an e-mail address"; @param allowedItems several, e.g. "e-mail addresses" */
     List<String> stringList(String key, Pattern pattern, String allowed, String allowedItems) {
         knownKeys.add(key);
+        rejectNull(key);
         Object raw = values.get(key);
         if (raw == null) {
             return List.of();
@@ -171,6 +190,7 @@ final class ConfigSection {
 
     Map<String, String> stringMap(String key) {
         knownKeys.add(key);
+        rejectNull(key);
         Object raw = values.get(key);
         if (raw == null) {
             return Map.of();
