@@ -56,6 +56,17 @@ class ConfigValidationTest {
     }
 
     @Test
+    void availabilityZonesAreDistinctAndInTheRegion() {
+        Map<String, Object> twice = with(with(platform(), "environments.dev.region", "eu-west-1"),
+                "environments.dev.network.availabilityZones", List.of("eu-west-1a", "eu-west-1a"));
+        assertThat(problems(twice, "dev")).containsExactly(DEV
+                + "network.availabilityZones: lists a zone twice: [eu-west-1a, eu-west-1a]; each subnet pair needs its own zone");
+        Map<String, Object> elsewhere = with(with(platform(), "environments.dev.region", "eu-west-1"),
+                "environments.dev.network.availabilityZones", List.of("eu-west-1a", "us-east-1b"));
+        assertThat(problems(elsewhere, "dev")).containsExactly(DEV + "network.availabilityZones: zone us-east-1b is not in the region eu-west-1");
+    }
+
+    @Test
     void anEmptyEnvironmentsObjectSaysNoneIsDefined() {
         assertThat(problems(with(platform(), "environments", Map.of()), "dev")).containsExactly(
                 "platform.environments: no environment is defined; add one, e.g. \"dev\": {} (see README, Configuration)");
@@ -254,6 +265,10 @@ class ConfigValidationTest {
         assertThat(devProblems("account", "1234")).containsExactly(DEV + "account: must be a 12-digit AWS account id, got \"1234\"");
         assertThat(devProblems("region", "Europe")).containsExactly(
                 DEV + "region: must be an AWS region name such as eu-west-1, got \"Europe\"");
+        assertThat(devProblems("region", "eu-west-9")).singleElement().asString()
+                .startsWith(DEV + "region: is not a region aws-cdk-lib knows").endsWith("got \"eu-west-9\"");
+        assertThat(ConfigLoader.load(with(platform(), "environments.dev.region", "ap-southeast-2"), "dev", Map.of()).region())
+                .contains("ap-southeast-2");
         assertThat(problems(with(platform(), "project", "Data_Platform"), "dev")).singleElement().asString()
                 .startsWith("platform.project: must be 2-20 characters: lowercase letters, digits and '-'");
     }
@@ -354,6 +369,36 @@ class ConfigValidationTest {
                 DEV + "scheduler.offHours.timezone: must be an IANA time zone such as Europe/Lisbon or UTC, got \"lisbon\"");
         assertThat(ConfigLoader.load(with(platform(), "environments.dev.scheduler.offHours.enabled", false), "dev", Map.of())
                 .scheduler().offHours()).isEmpty();
+    }
+
+    @Test
+    void cronExpressionsAndTimeZonesAreCheckedAsEventBridgeSchedulerAndTheTimeZoneDatabaseDo() {
+        String stop = DEV + "scheduler.offHours.stopCron: ";
+        assertThat(devProblems("scheduler.offHours.stopCron", "cron(99 25 * * ? *)")).containsExactly(
+                stop + "minutes 99 is out of range 0-59 (EventBridge Scheduler cron), got \"cron(99 25 * * ? *)\"");
+        assertThat(devProblems("scheduler.offHours.stopCron", "cron(0 25 * * ? *)")).singleElement().asString()
+                .startsWith(stop + "hours 25 is out of range 0-23");
+        assertThat(devProblems("scheduler.offHours.stopCron", "cron(0 20 * * MON-FRI *)")).singleElement().asString()
+                .startsWith(stop + "exactly one of day-of-month and day-of-week must be ?");
+        assertThat(devProblems("scheduler.offHours.stopCron", "cron(0 20 ? * ? *)")).singleElement().asString()
+                .startsWith(stop + "exactly one of day-of-month and day-of-week must be ?");
+        assertThat(devProblems("scheduler.offHours.stopCron", "cron(0 20 ? FOO MON *)")).singleElement().asString()
+                .startsWith(stop + "month \"FOO\" is not a number or a name such as JAN");
+        assertThat(devProblems("scheduler.offHours.startCron", "cron(0 7 32 * ? *)")).singleElement().asString()
+                .startsWith(DEV + "scheduler.offHours.startCron: day-of-month 32 is out of range 1-31");
+        assertThat(devProblems("scheduler.offHours.startCron", "cron(0 7 ? * 8 *)")).singleElement().asString()
+                .startsWith(DEV + "scheduler.offHours.startCron: day-of-week 8 is out of range 1-7");
+        assertThat(devProblems("scheduler.offHours.timezone", "Mars/Olympus")).containsExactly(DEV
+                + "scheduler.offHours.timezone: must be an IANA time zone the JDK's time-zone database knows, such as "
+                + "Europe/Lisbon or UTC, got \"Mars/Olympus\"");
+        // Valid forms EventBridge Scheduler documents.
+        for (String cron : List.of("cron(0 20 ? * MON-FRI *)", "cron(0/15 8-18 ? * 2-6 *)", "cron(30 6 L * ? *)",
+                "cron(0 9 ? * 6#3 *)", "cron(0 9 ? * FRIL 2026-2030)", "cron(0 9 15W * ? *)", "cron(0,30 * 1,15 JAN,JUL ? *)")) {
+            assertThat(ConfigLoader.load(with(platform(), "environments.dev.scheduler.offHours.stopCron", cron), "dev", Map.of())
+                    .scheduler().offHours().orElseThrow().stopCron()).as(cron).isEqualTo(cron);
+        }
+        assertThat(ConfigLoader.load(with(platform(), "environments.dev.scheduler.offHours.timezone", "America/Argentina/Buenos_Aires"),
+                "dev", Map.of()).scheduler().offHours().orElseThrow().timezone()).isEqualTo("America/Argentina/Buenos_Aires");
     }
 
     @Test

@@ -112,7 +112,12 @@ public final class ConfigLoader {
         boolean production = env.bool("production", false);
         Optional<String> account = Optional.ofNullable(env.string("account", null, ACCOUNT, "a 12-digit AWS account id"))
                 .or(() -> Optional.ofNullable(environment.get("CDK_DEFAULT_ACCOUNT")));
-        Optional<String> region = Optional.ofNullable(env.string("region", null, REGION, "an AWS region name such as eu-west-1"))
+        String configuredRegion = env.string("region", null, REGION, "an AWS region name such as eu-west-1");
+        if (configuredRegion != null && !KnownRegions.NAMES.contains(configuredRegion)) {
+            env.problem("region", "is not a region aws-cdk-lib knows (" + KnownRegions.NAMES.size() + " regions, e.g. "
+                    + "eu-west-1, us-east-1), got \"" + configuredRegion + "\"");
+        }
+        Optional<String> region = Optional.ofNullable(configuredRegion)
                 .or(() -> Optional.ofNullable(environment.get("CDK_DEFAULT_REGION")));
         RemovalMode removal = env.choice("removalPolicy", RemovalMode.RETAIN, RemovalMode.class);
         if (production && removal == RemovalMode.DESTROY) {
@@ -121,7 +126,7 @@ public final class ConfigLoader {
         }
         Map<String, String> tags = env.stringMap("tags");
         tags.forEach((key, value) -> validateTag(env, key, value));
-        NetworkConfig network = readNetwork(env.section("network"), region.isPresent());
+        NetworkConfig network = readNetwork(env.section("network"), region);
         DataLakeConfig dataLake = readDataLake(env.section("dataLake"));
         EmrConfig emr = readEmr(env.section("emr"));
         SchedulerConfig scheduler = readScheduler(env.section("scheduler"), production);
@@ -142,7 +147,8 @@ public final class ConfigLoader {
         }
     }
 
-    private static NetworkConfig readNetwork(ConfigSection net, boolean regionKnown) {
+    private static NetworkConfig readNetwork(ConfigSection net, Optional<String> region) {
+        boolean regionKnown = region.isPresent();
         String cidrText = net.string("vpcCidr", DEFAULT_VPC_CIDR, ANY, "an IPv4 CIDR block");
         int azCount = net.integer("azCount", 2, 2, 6);
         List<String> azs = net.stringList("availabilityZones", AZ, "an availability zone name such as eu-west-1a",
@@ -175,6 +181,11 @@ public final class ConfigLoader {
             net.problem("availabilityZones", "lists " + azs.size() + " zones but azCount is " + azCount
                     + "; list exactly azCount zones or leave it out");
         }
+        if (new TreeSet<>(azs).size() != azs.size()) {
+            net.problem("availabilityZones", "lists a zone twice: " + azs + "; each subnet pair needs its own zone");
+        }
+        region.ifPresent(r -> azs.stream().filter(az -> !az.matches(java.util.regex.Pattern.quote(r) + "[a-z]"))
+                .forEach(az -> net.problem("availabilityZones", "zone " + az + " is not in the region " + r)));
         if (azs.isEmpty() && azCount > 2 && !regionKnown) {
             net.problem("azCount", "more than 2 AZs needs a known region (set \"region\" or CDK_DEFAULT_REGION) "
                     + "or explicit availabilityZones; an environment-agnostic stack only sees 2 AZs");
@@ -271,6 +282,16 @@ public final class ConfigLoader {
         String timezone = off.string("timezone", "UTC", TIMEZONE, "an IANA time zone such as Europe/Lisbon or UTC");
         off.rejectUnknownKeys();
         s.rejectUnknownKeys();
+        for (String[] cron : new String[][] {{"stopCron", stop}, {"startCron", start}}) {
+            if (CRON.matcher(cron[1]).matches()) {
+                SchedulerCron.problem(cron[1]).ifPresent(p -> off.problem(cron[0], p + " (EventBridge Scheduler cron), got \""
+                        + cron[1] + "\""));
+            }
+        }
+        if (TIMEZONE.matcher(timezone).matches() && !java.time.ZoneId.getAvailableZoneIds().contains(timezone)) {
+            off.problem("timezone", "must be an IANA time zone the JDK's time-zone database knows, such as Europe/Lisbon "
+                    + "or UTC, got \"" + timezone + "\"");
+        }
         if (arm != ami.contains("arm64")) {
             s.problem("amiSsmParameter", "is for " + (ami.contains("arm64") ? "arm64" : "x86_64") + " but instanceType "
                     + type + " is " + (arm ? "arm64 (Graviton)" : "x86_64") + "; use an image of the same architecture");
