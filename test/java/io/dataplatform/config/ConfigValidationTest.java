@@ -305,6 +305,42 @@ class ConfigValidationTest {
     }
 
     @Test
+    void instanceTypesMustBeOnesAwsCdkLibKnows() {
+        assertThat(devProblems("emr.primaryInstanceType", "m7g.hugex")).containsExactly(DEV + "emr.primaryInstanceType: has an "
+                + "instance size \"hugex\" that aws-cdk-lib does not know (sizes: nano, micro, small, medium, large, xlarge, "
+                + "2xlarge … 48xlarge, metal, 48xlarge.metal …): must be an EC2 instance type such as m7g.xlarge, got \"m7g.hugex\"");
+        assertThat(devProblems("scheduler.instanceType", "zz9.large")).containsExactly(DEV + "scheduler.instanceType: has an "
+                + "instance family \"zz9\" that aws-cdk-lib does not know: must be an EC2 instance type such as t4g.medium, "
+                + "got \"zz9.large\"");
+        assertThat(devProblems("scheduler.rdsInstanceType", "t4g.1xlarge")).singleElement().asString()
+                .startsWith(DEV + "scheduler.rdsInstanceType: has an instance size \"1xlarge\"");
+        // A long alias is a constant of InstanceClass but not a type name.
+        assertThat(devProblems("emr.coreInstanceType", "standard7-graviton.large")).containsExactly(DEV + "emr.coreInstanceType: "
+                + "is not an instance type name (aws-cdk-lib spells it m7g.large): must be an EC2 instance type such as "
+                + "m7g.xlarge, got \"standard7-graviton.large\"");
+        Map<String, Object> known = with(with(with(with(platform(), "environments.dev.emr.coreInstanceType", "c6gn.16xlarge"),
+                "environments.dev.emr.primaryInstanceType", "m7i.48xlarge"), "environments.dev.scheduler.instanceType", "c6i.metal"),
+                "environments.dev.scheduler.rdsInstanceType", "r6g.large");
+        PlatformConfig loaded = ConfigLoader.load(known, "dev", Map.of());
+        assertThat(loaded.emr().coreInstanceType()).isEqualTo("c6gn.16xlarge");
+        assertThat(loaded.emr().primaryInstanceType()).isEqualTo("m7i.48xlarge");
+        assertThat(loaded.scheduler().instanceType()).isEqualTo("c6i.metal");
+        assertThat(loaded.scheduler().rdsInstanceType()).isEqualTo("r6g.large");
+    }
+
+    @Test
+    void architectureComesFromAwsCdkLib() {
+        // g5g is Graviton although its family starts with g; a name-shape rule called it x86_64.
+        Map<String, Object> g5g = with(platform(), "environments.dev.scheduler.instanceType", "g5g.xlarge");
+        assertThat(ConfigLoader.load(g5g, "dev", Map.of()).scheduler().arm64()).isTrue();
+        assertThat(ConfigLoader.load(g5g, "dev", Map.of()).scheduler().amiSsmParameter()).endsWith("-arm64");
+        Map<String, Object> g5 = with(platform(), "environments.dev.scheduler.instanceType", "g5.xlarge");
+        assertThat(ConfigLoader.load(g5, "dev", Map.of()).scheduler().arm64()).isFalse();
+        Map<String, Object> c7gn = with(platform(), "environments.dev.scheduler.instanceType", "c7gn.large");
+        assertThat(ConfigLoader.load(c7gn, "dev", Map.of()).scheduler().arm64()).isTrue();
+    }
+
+    @Test
     void emrIdleTimeoutMustBeWithinWhatEmrAccepts() {
         assertThat(devProblems("emr.idleTimeoutMinutes", 0)).containsExactly(
                 DEV + "emr.idleTimeoutMinutes: must be a whole number from 1 to 10080, got 0");

@@ -34,7 +34,7 @@ public final class ConfigLoader {
     private static final Pattern AZ = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\\d[a-z]");
     private static final Pattern ANY = Pattern.compile("(?s).*");
     private static final Pattern RELEASE_LABEL = Pattern.compile("emr-(6|7)\\.\\d{1,2}\\.\\d{1,2}");
-    private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[0-9]*[a-z]+");
+    private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[a-z0-9.]+");
     private static final Pattern S3_KEY = Pattern.compile("[A-Za-z0-9!_.*'()/-]{1,1024}\\.zip");
     static final String DEFAULT_EMR_RELEASE = "emr-7.13.0";
     static final String DEFAULT_AIRFLOW = "3.3.2";
@@ -200,8 +200,8 @@ public final class ConfigLoader {
     private static EmrConfig readEmr(ConfigSection emr) {
         String release = emr.string("releaseLabel", DEFAULT_EMR_RELEASE, RELEASE_LABEL,
                 "an EMR 6.x or 7.x release label such as " + DEFAULT_EMR_RELEASE);
-        String primary = emr.string("primaryInstanceType", "m7g.xlarge", INSTANCE_TYPE, "an EC2 instance type such as m7g.xlarge");
-        String core = emr.string("coreInstanceType", "m7g.xlarge", INSTANCE_TYPE, "an EC2 instance type such as m7g.xlarge");
+        String primary = instanceType(emr, "primaryInstanceType", "m7g.xlarge", "an EC2 instance type such as m7g.xlarge");
+        String core = instanceType(emr, "coreInstanceType", "m7g.xlarge", "an EC2 instance type such as m7g.xlarge");
         int coreCount = emr.integer("coreInstanceCount", 2, 1, 50);
         boolean spotCore = emr.bool("spotCore", true);
         // EMR's AutoTerminationPolicy accepts 1 minute to 7 days.
@@ -252,11 +252,21 @@ public final class ConfigLoader {
                 environments.isEmpty() ? List.of("dev", "prod") : environments, provider, qualifier);
     }
 
+    /** An instance type aws-cdk-lib knows (family and size), else a problem naming the key and the default. */
+    private static String instanceType(ConfigSection section, String key, String defaultValue, String allowed) {
+        String type = section.string(key, defaultValue, INSTANCE_TYPE, allowed);
+        Optional<String> problem = InstanceTypes.problem(type);
+        if (problem.isPresent()) {
+            section.problem(key, problem.get() + ": must be " + allowed + ", got \"" + type + "\"");
+            return defaultValue;
+        }
+        return type;
+    }
+
     private static SchedulerConfig readScheduler(ConfigSection s, boolean production) {
-        String type = s.string("instanceType", production ? "m7g.large" : "t4g.medium", INSTANCE_TYPE,
+        String type = instanceType(s, "instanceType", production ? "m7g.large" : "t4g.medium",
                 "an EC2 instance type such as t4g.medium");
-        boolean arm = new SchedulerConfig(type, "", "", "", 0, 0, SchedulerConfig.Database.LOCAL, "", 1, 0, 1,
-                Optional.empty(), Optional.empty()).arm64();
+        boolean arm = InstanceTypes.arm64(type);
         String ami = s.string("amiSsmParameter", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-"
                 + (arm ? "arm64" : "x86_64"), SSM_PARAMETER, "a public AWS SSM parameter path such as "
                 + "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
@@ -265,7 +275,7 @@ public final class ConfigLoader {
         int root = s.integer("rootVolumeGb", 30, 20, 1024);
         int data = s.integer("dataVolumeGb", 20, 10, 16384);
         SchedulerConfig.Database database = s.choice("database", SchedulerConfig.Database.LOCAL, SchedulerConfig.Database.class);
-        String rdsType = s.string("rdsInstanceType", "t4g.micro", INSTANCE_TYPE, "an RDS instance class without the db. prefix, such as t4g.micro");
+        String rdsType = instanceType(s, "rdsInstanceType", "t4g.micro", "an RDS instance class without the db. prefix, such as t4g.micro");
         int revision = s.integer("imageRevision", 1, 1, Integer.MAX_VALUE);
         // DLM keeps at most 1000 snapshots per schedule.
         int backupRetention = s.integer("backupRetentionDays", production ? 30 : 7, 1, 1000);

@@ -5,7 +5,7 @@ import java.util.Optional;
 /**
  * The Airflow instance of one environment.
  *
- * @param instanceType          EC2 instance type (Graviton types end their family in "g")
+ * @param instanceType          EC2 instance type (aws-cdk-lib knows its family, size and architecture)
  * @param amiSsmParameter       public SSM parameter of the image, resolved once at launch only
  * @param airflowVersion        Apache Airflow version installed with its official constraints
  * @param pythonVersion         Python used for the Airflow venv (constraints are per Python)
@@ -34,10 +34,9 @@ public record SchedulerConfig(
         Optional<String> uiAllowedCidr,
         Optional<OffHours> offHours) {
 
-    /** Whether the instance type is Graviton (arm64). */
+    /** Whether the instance type is Graviton (arm64), as aws-cdk-lib says. */
     public boolean arm64() {
-        String family = instanceType.substring(0, instanceType.indexOf('.'));
-        return family.matches("[a-z]+\\d+[a-z]*g[a-z]*") && !family.startsWith("g");
+        return InstanceTypes.arm64(instanceType);
     }
 
     /** Where Airflow's metadata database runs. */
