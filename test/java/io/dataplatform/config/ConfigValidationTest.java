@@ -19,7 +19,11 @@ class ConfigValidationTest {
     }
 
     private static List<String> problems(Map<String, Object> platform, String env) {
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(platform, env, Map.of()));
+        return problems(platform, env, Map.of());
+    }
+
+    private static List<String> problems(Map<String, Object> platform, String env, Map<String, String> environment) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(platform, env, environment));
         assertThat(e).as("expected the config to be rejected").isNotNull();
         return e.problems().stream().map(ConfigProblem::toString).toList();
     }
@@ -175,11 +179,14 @@ class ConfigValidationTest {
     }
 
     @Test
-    void moreThanTwoAzsNeedsAKnownRegion() {
+    void moreThanTwoAzsNeedsZonesOrALookup() {
         assertThat(devProblems("network.azCount", 3)).singleElement().asString()
-                .startsWith(DEV + "network.azCount: more than 2 AZs needs a known region");
+                .startsWith(DEV + "network.azCount: more than 2 AZs needs explicit availabilityZones, or a known account and region");
+        // A region alone is not enough: zone names are never derived from it.
+        assertThat(problems(with(platform(), "environments.dev.network.azCount", 3), "dev",
+                Map.of("CDK_DEFAULT_REGION", "eu-west-1"))).singleElement().asString().contains("network.azCount");
         assertThat(ConfigLoader.load(with(platform(), "environments.dev.network.azCount", 3), "dev",
-                Map.of("CDK_DEFAULT_REGION", "eu-west-1")).network().azCount()).isEqualTo(3);
+                Map.of("CDK_DEFAULT_ACCOUNT", "111122223333", "CDK_DEFAULT_REGION", "eu-west-1")).network().azCount()).isEqualTo(3);
     }
 
     @Test

@@ -126,7 +126,7 @@ public final class ConfigLoader {
         }
         Map<String, String> tags = env.stringMap("tags");
         tags.forEach((key, value) -> validateTag(env, key, value));
-        NetworkConfig network = readNetwork(env.section("network"), region);
+        NetworkConfig network = readNetwork(env.section("network"), account, region);
         DataLakeConfig dataLake = readDataLake(env.section("dataLake"));
         EmrConfig emr = readEmr(env.section("emr"));
         SchedulerConfig scheduler = readScheduler(env.section("scheduler"), production);
@@ -147,8 +147,8 @@ public final class ConfigLoader {
         }
     }
 
-    private static NetworkConfig readNetwork(ConfigSection net, Optional<String> region) {
-        boolean regionKnown = region.isPresent();
+    private static NetworkConfig readNetwork(ConfigSection net, Optional<String> account, Optional<String> region) {
+        boolean lookupPossible = account.isPresent() && region.isPresent();
         String cidrText = net.string("vpcCidr", DEFAULT_VPC_CIDR, ANY, "an IPv4 CIDR block");
         int azCount = net.integer("azCount", 2, 2, 6);
         List<String> azs = net.stringList("availabilityZones", AZ, "an availability zone name such as eu-west-1a",
@@ -186,9 +186,10 @@ public final class ConfigLoader {
         }
         region.ifPresent(r -> azs.stream().filter(az -> !az.matches(java.util.regex.Pattern.quote(r) + "[a-z]"))
                 .forEach(az -> net.problem("availabilityZones", "zone " + az + " is not in the region " + r)));
-        if (azs.isEmpty() && azCount > 2 && !regionKnown) {
-            net.problem("azCount", "more than 2 AZs needs a known region (set \"region\" or CDK_DEFAULT_REGION) "
-                    + "or explicit availabilityZones; an environment-agnostic stack only sees 2 AZs");
+        if (azs.isEmpty() && azCount > 2 && !lookupPossible) {
+            net.problem("azCount", "more than 2 AZs needs explicit availabilityZones, or a known account and region "
+                    + "(\"account\"/\"region\" or CDK_DEFAULT_ACCOUNT/CDK_DEFAULT_REGION) so the CDK CLI can look the "
+                    + "zones up; an environment-agnostic stack only sees 2 AZs");
         }
         if (!LogRetention.allowedDays().contains(flowLogRetention)) {
             net.problem("flowLogRetentionDays", "must be one of the CloudWatch Logs retention values "

@@ -8,16 +8,12 @@ import io.dataplatform.config.RemovalMode;
 import io.dataplatform.core.NagChecks;
 import io.dataplatform.core.PlatformStack;
 import io.dataplatform.core.StackKind;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
-import software.amazon.awscdk.ContextProvider;
-import software.amazon.awscdk.GetContextKeyOptions;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.TagProps;
 import software.amazon.awscdk.Tags;
-import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.ec2.CfnInstance;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
@@ -117,23 +113,13 @@ public final class NetworkStack extends PlatformStack {
     }
 
     /**
-     * Names the AZs explicitly when the region is known, and seeds the AZ context so an
-     * account-specific synth never asks AWS (synth must work offline). Empty: let the
-     * environment-agnostic stack pick its 2 AZs at deploy time.
+     * The configured AZs, else none: the Vpc then takes its {@code azCount} zones from the stack, which is
+     * CDK's standard AZ lookup (cached in cdk.context.json) when account and region are known, and the
+     * first two zones at deploy time ({@code Fn::GetAZs}) otherwise. Zone names are never derived: not
+     * every region has {@code <region>a..f} (us-west-1 has no d, e or f).
      */
-    private List<String> availabilityZones(PlatformConfig config) {
-        List<String> zones = new ArrayList<>(config.network().availabilityZones());
-        if (zones.isEmpty() && config.region().isPresent()) {
-            for (int i = 0; i < config.network().azCount(); i++) {
-                zones.add(config.region().get() + (char) ('a' + i));
-            }
-        }
-        if (!zones.isEmpty() && !Token.isUnresolved(getAccount()) && !Token.isUnresolved(getRegion())) {
-            String key = ContextProvider.getKey(this, GetContextKeyOptions.builder()
-                    .provider("availability-zones").build()).getKey();
-            getNode().setContext(key, zones);
-        }
-        return zones;
+    private static List<String> availabilityZones(PlatformConfig config) {
+        return List.copyOf(config.network().availabilityZones());
     }
 
     private void addFlowLogs(NetworkConfig net, RemovalMode removal) {
