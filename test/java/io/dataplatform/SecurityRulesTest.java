@@ -20,7 +20,7 @@ class SecurityRulesTest {
     @ValueSource(strings = {"dev", "prod"})
     void noSecurityGroupAdmitsTheWholeInternet(String env) {
         List<Map<String, Object>> ingress = new ArrayList<>();
-        for (var template : Synth.shipped(env).templatesByStack().values()) {
+        for (var template : Synth.fixture(env).templatesByStack().values()) {
             resources(template, "AWS::EC2::SecurityGroup").values().forEach(sg -> {
                 Object rules = properties(sg).get("SecurityGroupIngress");
                 if (rules != null) {
@@ -38,7 +38,7 @@ class SecurityRulesTest {
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void everyInstanceRequiresImdsV2AndEncryptsItsVolumes(String env) {
-        for (var template : Synth.shipped(env).templatesByStack().values()) {
+        for (var template : Synth.fixture(env).templatesByStack().values()) {
             resources(template, "AWS::EC2::Instance").forEach((id, instance) -> {
                 assertThat(properties(instance)).as(id).doesNotContainKey("KeyName");
                 list(properties(instance).get("BlockDeviceMappings")).forEach(mapping ->

@@ -21,7 +21,7 @@ class TaggingTest {
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void everyTaggableResourceCarriesProjectEnvironmentAndExtraTags(String env) {
-        Synth.Synthesized synthesized = Synth.shipped(env);
+        Synth.Synthesized synthesized = Synth.fixture(env);
         Map<String, String> expected = Map.of("Project", "dataplat", "Environment", env,
                 "CostCenter", synthesized.config().extraTags().get("CostCenter"));
         int checked = 0;

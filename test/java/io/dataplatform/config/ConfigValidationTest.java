@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.dataplatform.support.CdkJson;
+import io.dataplatform.support.Fixture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class ConfigValidationTest {
     private static final String DEV = "platform.environments.dev.";
 
     private static Map<String, Object> platform() {
-        return CdkJson.platform();
+        return Fixture.platform();
     }
 
     private static List<String> problems(Map<String, Object> platform, String env) {
@@ -83,7 +84,15 @@ class ConfigValidationTest {
     }
 
     @Test
-    void shippedEnvironmentsAreValid() {
+    @SuppressWarnings("unchecked")
+    void everyShippedEnvironmentIsValid() {
+        Map<String, Object> shipped = CdkJson.platform();
+        assertThat((Map<String, Object>) shipped.get("environments")).isNotEmpty()
+                .allSatisfy((name, env) -> assertThat(ConfigLoader.load(shipped, name, Map.of()).envName()).isEqualTo(name));
+    }
+
+    @Test
+    void fixtureEnvironmentsLoadAsWritten() {
         PlatformConfig dev = ConfigLoader.load(platform(), "dev", Map.of());
         PlatformConfig prod = ConfigLoader.load(platform(), "prod", Map.of());
         assertThat(dev.network().natMode()).isEqualTo(NatMode.INSTANCE);

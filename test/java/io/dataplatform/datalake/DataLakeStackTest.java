@@ -26,7 +26,7 @@ class DataLakeStackTest {
     static final List<String> ALL = List.of(RAW, CURATED, ARTIFACTS, LOGS);
 
     private static Template template(String env) {
-        return Synth.shipped(env).dataLake();
+        return Synth.fixture(env).dataLake();
     }
 
     private static Map<String, Object> bucket(Template t, String logicalId) {
@@ -173,7 +173,7 @@ class DataLakeStackTest {
 
     @Test
     void laterStacksGetTheBucketsAsTypedProps() {
-        DataLakeBuckets buckets = Synth.shipped("dev").platform().dataLake().buckets();
+        DataLakeBuckets buckets = Synth.fixture("dev").platform().dataLake().buckets();
         assertThat(buckets.raw().getNode().getPath()).isEqualTo("dataplat-dev-datalake/Raw/Bucket");
         assertThat(buckets.logs().getNode().getPath()).isEqualTo("dataplat-dev-datalake/Logs/Bucket");
     }

@@ -7,7 +7,7 @@ import static io.dataplatform.support.Json.resources;
 import static io.dataplatform.support.Json.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dataplatform.support.CdkJson;
+import io.dataplatform.support.Fixture;
 import io.dataplatform.support.Synth;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ class DeliveryStackTest {
 
     private static synchronized Template delivery() {
         if (delivery == null) {
-            Synth.Synthesized synthesized = Synth.of(with(CdkJson.platform(), "delivery",
+            Synth.Synthesized synthesized = Synth.of(with(Fixture.platform(), "delivery",
                     Map.of("githubRepository", "acme/data-platform")), "dev");
             delivery = synthesized.template(synthesized.platform().delivery().orElseThrow());
         }
@@ -79,13 +79,13 @@ class DeliveryStackTest {
 
     @Test
     void anExistingProviderIsReused() {
-        Synth.Synthesized existing = Synth.of(with(CdkJson.platform(), "delivery", Map.of("githubRepository", "acme/dp",
+        Synth.Synthesized existing = Synth.of(with(Fixture.platform(), "delivery", Map.of("githubRepository", "acme/dp",
                 "oidcProviderArn", "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com")), "prod");
         Template t = existing.template(existing.platform().delivery().orElseThrow());
         t.resourceCountIs("AWS::IAM::OIDCProvider", 0);
         assertThat(t.toJSON().toString()).contains("arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com");
         // Production stacks are termination-protected; dev stacks are not.
         assertThat(existing.platform().stacks()).allSatisfy(s -> assertThat(s.getTerminationProtection()).isTrue());
-        assertThat(Synth.shipped("dev").platform().stacks()).allSatisfy(s -> assertThat(s.getTerminationProtection()).isFalse());
+        assertThat(Synth.fixture("dev").platform().stacks()).allSatisfy(s -> assertThat(s.getTerminationProtection()).isFalse());
     }
 }

@@ -49,7 +49,7 @@ class DestructiveChangeGateTest {
 
     private static Map<String, JsonNode> platform(String env, Consumer<Map<String, JsonNode>> change) {
         Map<String, JsonNode> templates = new TreeMap<>();
-        Synth.shipped(env).templatesByStack().forEach((name, t) -> templates.put(name, JSON.valueToTree(t.toJSON())));
+        Synth.fixture(env).templatesByStack().forEach((name, t) -> templates.put(name, JSON.valueToTree(t.toJSON())));
         change.accept(templates);
         return templates;
     }
@@ -71,7 +71,7 @@ class DestructiveChangeGateTest {
                 .containsExactlyInAnyOrder(
                         "datalake/RawBucket672A0DBB (AWS::S3::Bucket): would be REPLACED: BucketName changes from (unset) to \"raw-renamed\"",
                         "scheduler/DataVolume175940C2 (AWS::EC2::Volume): would be REPLACED: AvailabilityZone changes from "
-                                + JSON.valueToTree(Synth.shipped("prod").scheduler().toJSON()).path("Resources")
+                                + JSON.valueToTree(Synth.fixture("prod").scheduler().toJSON()).path("Resources")
                                 .path("DataVolume175940C2").path("Properties").path("AvailabilityZone") + " to \"eu-west-1b\"");
     }
 

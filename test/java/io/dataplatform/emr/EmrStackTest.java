@@ -19,7 +19,7 @@ import software.amazon.awscdk.assertions.Template;
 
 class EmrStackTest {
     private static Template dev() {
-        return Synth.shipped("dev").emr();
+        return Synth.fixture("dev").emr();
     }
 
     private static Map<String, Object> role(String logicalIdPrefix) {
@@ -217,7 +217,7 @@ class EmrStackTest {
                 "PrivateSubnetIds", "LogUri", "SecurityConfigurationName")) {
             dev().hasOutput(output, Map.of());
         }
-        EmrResources resources = Synth.shipped("dev").platform().emr().resources();
+        EmrResources resources = Synth.fixture("dev").platform().emr().resources();
         assertThat(resources.privateSubnetIds()).hasSize(2);
     }
 }

@@ -35,7 +35,7 @@ class PipelineVariablesTest {
     void everyVariableTheDagReadsIsProvidedByThePlatform() throws IOException {
         Set<String> read = matches(dag(), "var\\.value\\.([a-z0-9_]+)");
         read.addAll(matches(dag(), "Variable\\.get\\(\\s*[\"']([a-z0-9_]+)[\"']"));
-        Set<String> provided = Synth.shipped("dev").platform().emr().airflowVariables().keySet();
+        Set<String> provided = Synth.fixture("dev").platform().emr().airflowVariables().keySet();
         assertThat(read).hasSizeGreaterThan(15);
         assertThat(provided).containsAll(read);
     }
@@ -71,7 +71,7 @@ class PipelineVariablesTest {
 
     @Test
     void variableValuesComeFromTheStacksAndConfig() {
-        var vars = Synth.shipped("prod").platform().emr().airflowVariables();
+        var vars = Synth.fixture("prod").platform().emr().airflowVariables();
         assertThat(vars).containsEntry("emr_release_label", "emr-7.13.0").containsEntry("emr_core_market", "SPOT")
                 .containsEntry("emr_idle_timeout_seconds", "1800").containsEntry("platform_environment", "prod");
         assertThat(PipelineVariables.environmentVariable("emr_log_uri")).isEqualTo("AIRFLOW_VAR_EMR_LOG_URI");

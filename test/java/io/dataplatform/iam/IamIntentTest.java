@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataplatform.core.PlatformStack;
+import io.dataplatform.support.Fixture;
 import io.dataplatform.support.CdkJson;
 import io.dataplatform.support.Json;
 import io.dataplatform.support.Synth;
@@ -70,7 +71,7 @@ class IamIntentTest {
     @BeforeAll
     static void evaluateEveryCall() {
         for (String env : List.of("dev", "prod")) {
-            callsOf(env, deployment(Synth.shipped(env)));
+            callsOf(env, deployment(Synth.fixture(env)));
         }
         callsOfDelivery();
         results = IamJudge.run(CALLS.stream().map(Call::request).toList(), List.of()).cases();
@@ -146,7 +147,7 @@ class IamIntentTest {
         Map<String, Object> managedFile = map(new ObjectMapper().readValue(
                 CdkJson.projectRoot().resolve("test/resources/iam/AmazonEMRFullAccessPolicy_v2.json").toFile(), Map.class));
         Map<String, Object> managed = Map.of("name", "AmazonEMRFullAccessPolicy_v2", "policy", managedFile.get("document"));
-        FakeDeployment dev = deployment(Synth.shipped("dev"));
+        FakeDeployment dev = deployment(Synth.fixture("dev"));
         Principal airflow = Principal.role(dev, "Airflow instance", "dataplat-dev-scheduler", "InstanceRole");
         Map<String, String> ourToDefault = Map.of(
                 roleArn(dev, "dataplat-dev-emr", "RolesServiceRole"), "EMR_DefaultRole_V2",
@@ -217,7 +218,7 @@ class IamIntentTest {
         String curated = bucketArn(d, lake, "CuratedBucket");
         String artifacts = bucketArn(d, lake, "ArtifactsBucket");
         String logs = bucketArn(d, lake, "LogsBucket");
-        String otherRaw = bucketArn(deployment(Synth.shipped(other)), "dataplat-" + other + "-datalake", "RawBucket");
+        String otherRaw = bucketArn(deployment(Synth.fixture(other)), "dataplat-" + other + "-datalake", "RawBucket");
         String serviceRole = roleArn(d, emr, "RolesServiceRole");
         String nodesRole = roleArn(d, emr, "RolesEc2Role");
         String scalingRole = roleArn(d, emr, "RolesAutoScalingRole");
@@ -253,7 +254,7 @@ class IamIntentTest {
         add(p + "airflow PassRole guard role", airflow, "pass any other role of the platform",
                 "iam:PassRole", guard.arn(), Map.of("iam:PassedToService", "elasticmapreduce.amazonaws.com"), null, false, null, null, false);
         add(p + "airflow PassRole other environment", airflow, "pass the other environment's EMR service role",
-                "iam:PassRole", roleArn(deployment(Synth.shipped(other)), "dataplat-" + other + "-emr", "RolesServiceRole"),
+                "iam:PassRole", roleArn(deployment(Synth.fixture(other)), "dataplat-" + other + "-emr", "RolesServiceRole"),
                 Map.of("iam:PassedToService", "elasticmapreduce.amazonaws.com"), null, false, null, null, false);
         add(p + "airflow CreateServiceLinkedRole EMR cleanup", airflow, "create EMR's cleanup service-linked role (first cluster in an account)",
                 "iam:CreateServiceLinkedRole", "arn:aws:iam::" + ACCOUNT + ":role/aws-service-role/elasticmapreduce.amazonaws.com/AWSServiceRoleForEMRCleanup",
@@ -395,7 +396,7 @@ class IamIntentTest {
     }
 
     private static void callsOfDelivery() {
-        Map<String, Object> platform = Json.with(CdkJson.platform(), "delivery.githubRepository", REPOSITORY);
+        Map<String, Object> platform = Json.with(Fixture.platform(), "delivery.githubRepository", REPOSITORY);
         Synth.Synthesized synthesized = Synth.of(platform, "dev");
         Map<String, Map<String, Object>> templates = new LinkedHashMap<>();
         synthesized.platform().delivery().ifPresent(s -> templates.put(s.getStackName(), synthesized.template(s).toJSON()));

@@ -4,7 +4,7 @@ import static io.dataplatform.support.Json.list;
 import static io.dataplatform.support.Json.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dataplatform.support.CdkJson;
+import io.dataplatform.support.Fixture;
 import io.dataplatform.support.Json;
 import io.dataplatform.support.Synth;
 import java.util.ArrayList;
@@ -33,9 +33,9 @@ class IamPolicyLintTest {
     void everyPolicyStatementCanApplyAndIsScoped() {
         List<Map<String, Object>> lint = new ArrayList<>();
         for (String env : List.of("dev", "prod")) {
-            collect(env, IamIntentTest.deployment(Synth.shipped(env)), lint);
+            collect(env, IamIntentTest.deployment(Synth.fixture(env)), lint);
         }
-        Synth.Synthesized withDelivery = Synth.of(Json.with(CdkJson.platform(), "delivery.githubRepository", "acme/data-platform"), "dev");
+        Synth.Synthesized withDelivery = Synth.of(Json.with(Fixture.platform(), "delivery.githubRepository", "acme/data-platform"), "dev");
         Map<String, Map<String, Object>> delivery = new LinkedHashMap<>();
         withDelivery.platform().delivery().ifPresent(s -> delivery.put(s.getStackName(), withDelivery.template(s).toJSON()));
         collect("delivery", new FakeDeployment(delivery), lint);
@@ -52,7 +52,7 @@ class IamPolicyLintTest {
     void theInstanceProfileTheDagPassesIsNamedAsItsRole() {
         // EMR rejects an instance profile whose name differs from its role's ("invalid instance profile").
         for (String env : List.of("dev", "prod")) {
-            FakeDeployment d = IamIntentTest.deployment(Synth.shipped(env));
+            FakeDeployment d = IamIntentTest.deployment(Synth.fixture(env));
             String emr = "dataplat-" + env + "-emr";
             String scheduler = "dataplat-" + env + "-scheduler";
             Map<String, Object> profile = map(d.resources(emr, "AWS::IAM::InstanceProfile").values().iterator().next().get("Properties"));

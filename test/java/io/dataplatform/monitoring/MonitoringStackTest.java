@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dataplatform.support.CdkJson;
+import io.dataplatform.support.Fixture;
 import io.dataplatform.support.Json;
 import io.dataplatform.support.Synth;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ import software.amazon.awscdk.assertions.Template;
 
 class MonitoringStackTest {
     private static Template dev() {
-        return Synth.shipped("dev").monitoring();
+        return Synth.fixture("dev").monitoring();
     }
 
     private static Map<String, Object> alarm(String name) {
@@ -56,7 +56,7 @@ class MonitoringStackTest {
                         "Principal", Map.of("Service", "cloudwatch.amazonaws.com"),
                         "Action", List.of("kms:Decrypt", "kms:GenerateDataKey*"), "Condition", ownAlarmsOnly))))))));
         dev().resourceCountIs("AWS::SNS::Subscription", 0);
-        Synth.Synthesized withEmails = Synth.of(with(CdkJson.platform(), "environments.prod.monitoring.alarmEmails",
+        Synth.Synthesized withEmails = Synth.of(with(Fixture.platform(), "environments.prod.monitoring.alarmEmails",
                 List.of("oncall@example.com", "data@example.com")), "prod");
         withEmails.monitoring().resourceCountIs("AWS::SNS::Subscription", 2);
         withEmails.monitoring().hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", "oncall@example.com"));
@@ -164,8 +164,8 @@ class MonitoringStackTest {
     @Test
     void everyAlarmSaysWhatToDoAndNotifiesTheTopicDirectlyOrThroughTheHostComposite() {
         for (String env : List.of("dev", "prod")) {
-            Template t = Synth.shipped(env).monitoring();
-            boolean offHours = Synth.shipped(env).config().scheduler().offHours().isPresent();
+            Template t = Synth.fixture(env).monitoring();
+            boolean offHours = Synth.fixture(env).config().scheduler().offHours().isPresent();
             Map<String, Map<String, Object>> all = resources(t, "AWS::CloudWatch::Alarm");
             assertThat(all).as(env).hasSize(offHours ? 16 : 15);
             all.values().forEach(a -> {
@@ -269,7 +269,7 @@ class MonitoringStackTest {
      * {@code metric_separator}, "_" unless the configuration sets one.
      */
     static List<String> publishedAirflowMetrics() throws Exception {
-        Template scheduler = Synth.shipped("dev").scheduler();
+        Template scheduler = Synth.fixture("dev").scheduler();
         JsonNode agent = new ObjectMapper().readTree(Json.initFile(scheduler, "/opt/aws/amazon-cloudwatch-agent/etc/dataplatform.json"));
         JsonNode statsd = agent.path("metrics").path("metrics_collected").path("statsd");
         assertThat(statsd.isObject()).as("the agent listens for StatsD").isTrue();

@@ -6,7 +6,7 @@ import static io.dataplatform.support.Json.tags;
 import static io.dataplatform.support.Json.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dataplatform.support.CdkJson;
+import io.dataplatform.support.Fixture;
 import io.dataplatform.support.Synth;
 import java.util.Collection;
 import java.util.List;
@@ -17,11 +17,11 @@ import software.amazon.awscdk.assertions.Template;
 
 class NetworkStackTest {
     private static Template dev() {
-        return Synth.shipped("dev").network();
+        return Synth.fixture("dev").network();
     }
 
     private static Template prod() {
-        return Synth.shipped("prod").network();
+        return Synth.fixture("prod").network();
     }
 
     @Test
@@ -133,7 +133,7 @@ class NetworkStackTest {
     @Test
     void zoneNamesAreNeverDerivedWhenOnlyTheRegionIsKnown() {
         // us-west-1 has no us-west-1d/e/f: with no account the zones are chosen at deploy time.
-        Synth.Synthesized west = Synth.of(with(CdkJson.platform(), "environments.dev.region", "us-west-1"), "dev");
+        Synth.Synthesized west = Synth.of(with(Fixture.platform(), "environments.dev.region", "us-west-1"), "dev");
         assertThat(subnetZones(west)).hasSize(4).allSatisfy(zone -> assertThat(String.valueOf(zone)).contains("Fn::GetAZs"));
         assertThat(west.network().toJSON().toString()).doesNotContainPattern("us-west-1[a-z]");
         assertThat(west.assembly().getManifest().getMissing()).isNullOrEmpty();
@@ -141,7 +141,7 @@ class NetworkStackTest {
 
     @Test
     void withAccountAndRegionTheZonesComeFromCdksStandardLookup() {
-        Map<String, Object> platform = with(with(with(CdkJson.platform(), "environments.dev.region", "us-west-1"),
+        Map<String, Object> platform = with(with(with(Fixture.platform(), "environments.dev.region", "us-west-1"),
                 "environments.dev.account", "111122223333"), "environments.dev.network.azCount", 3);
         Synth.Synthesized synthesized = Synth.of(platform, "dev");
         // Offline, CDK records the lookup for the CLI (which caches the answer in cdk.context.json) instead of guessing names.
@@ -153,7 +153,7 @@ class NetworkStackTest {
 
     @Test
     void configuredZonesAreUsedAsGiven() {
-        Map<String, Object> platform = with(with(CdkJson.platform(), "environments.dev.region", "us-west-1"),
+        Map<String, Object> platform = with(with(Fixture.platform(), "environments.dev.region", "us-west-1"),
                 "environments.dev.network.availabilityZones", List.of("us-west-1c", "us-west-1b"));
         assertThat(subnetZones(Synth.of(platform, "dev"))).containsOnly("us-west-1c", "us-west-1b").hasSize(4);
     }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataplatform.emr.PipelineVariables;
+import io.dataplatform.support.Fixture;
 import io.dataplatform.support.CdkJson;
 import io.dataplatform.support.Synth;
 import java.nio.file.Files;
@@ -29,13 +30,13 @@ class SchedulerStackTest {
     private static Synth.Synthesized changed;
 
     private static Template template(String env) {
-        return Synth.shipped(env).scheduler();
+        return Synth.fixture(env).scheduler();
     }
 
     /** dev with another Airflow version, an allow-listed UI CIDR and RDS, synthesized once. */
     private static synchronized Synth.Synthesized changedDev() {
         if (changed == null) {
-            changed = Synth.of(with(with(with(CdkJson.platform(), "environments.dev.scheduler.airflowVersion", "3.3.1"),
+            changed = Synth.of(with(with(with(Fixture.platform(), "environments.dev.scheduler.airflowVersion", "3.3.1"),
                     "environments.dev.scheduler.uiAllowedCidr", "203.0.113.0/24"),
                     "environments.dev.scheduler.database", "rds"), "dev");
         }
@@ -177,7 +178,7 @@ class SchedulerStackTest {
 
     @Test
     void bumpingTheImageRevisionReplacesTheInstanceOnPurpose() {
-        Synth.Synthesized bumped = Synth.of(with(CdkJson.platform(), "environments.prod.scheduler.imageRevision", 2), "prod");
+        Synth.Synthesized bumped = Synth.of(with(Fixture.platform(), "environments.prod.scheduler.imageRevision", 2), "prod");
         String before = resources(template("prod"), "AWS::EC2::Instance").keySet().iterator().next();
         String after = resources(bumped.scheduler(), "AWS::EC2::Instance").keySet().iterator().next();
         assertThat(after).isNotEqualTo(before).startsWith("InstanceC1063A87");
@@ -278,7 +279,7 @@ class SchedulerStackTest {
                 "aws-sdk:cloudwatch:putMetricData]]}");
         // The monitoring stack's off-hours suppressor reads exactly this metric (MonitoringStackTest).
         JsonNode off = new ObjectMapper().readTree(inputs.get("aws-sdk:cloudwatch:putMetricData]]} cron(0 20 ? * MON-FRI *)"));
-        assertThat(off.get("Namespace").asText()).isEqualTo(SchedulerStack.metricsNamespace(Synth.shipped("dev").config()));
+        assertThat(off.get("Namespace").asText()).isEqualTo(SchedulerStack.metricsNamespace(Synth.fixture("dev").config()));
         assertThat(off.at("/MetricData/0/MetricName").asText()).isEqualTo(OffHoursSchedule.OFF_HOURS_METRIC);
         assertThat(off.at("/MetricData/0/Value").asInt()).isEqualTo(1);
         assertThat(new ObjectMapper().readTree(inputs.get("aws-sdk:cloudwatch:putMetricData]]} cron(0 7 ? * MON-FRI *)"))

@@ -24,9 +24,23 @@ public final class Synth {
     private Synth() {
     }
 
-    /** A shipped environment (dev, prod), synthesized once and cached. */
+    private static final Map<String, Synthesized> FIXTURE = new ConcurrentHashMap<>();
+
+    /** A shipped environment (dev, prod) of cdk.json, synthesized once and cached: for snapshots and shipped-config checks. */
     public static Synthesized shipped(String env) {
         return SHIPPED.computeIfAbsent(env, name -> of(CdkJson.platform(), name));
+    }
+
+    /**
+     * An environment (dev, prod) of the behaviour-test fixture ({@link Fixture}), synthesized once and cached.
+     * While the fixture equals the shipped configuration the shipped synthesis is reused (no extra synth).
+     */
+    public static Synthesized fixture(String env) {
+        Map<String, Object> platform = Fixture.platform();
+        if (platform.equals(CdkJson.platform())) {
+            return shipped(env);
+        }
+        return FIXTURE.computeIfAbsent(env, name -> of(platform, name));
     }
 
     /**
