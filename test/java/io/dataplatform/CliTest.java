@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dataplatform.support.CdkJson;
+import io.dataplatform.support.Fixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ class CliTest {
     @Test
     void nullSwitchesALifecycleRuleOffThroughTheCliPath(@TempDir Path outdir) throws Exception {
         Map<String, Object> context = CdkJson.context();
-        context.put("platform", with(CdkJson.platform(), "environments.dev.dataLake.buckets.raw.standardIaDays", null));
+        context.put("platform", with(Fixture.platform(), "environments.dev.dataLake.buckets.raw.standardIaDays", null));
         context.put("env", "dev");
         Run run = app(context, outdir);
         assertThat(run.exit()).as(run.output()).isZero();
@@ -68,7 +69,7 @@ class CliTest {
     @Test
     void nullWhereTheReadmeDoesNotAllowItIsRejectedThroughTheCliPath(@TempDir Path outdir) throws Exception {
         Map<String, Object> context = CdkJson.context();
-        context.put("platform", with(with(CdkJson.platform(), "environments.prod.production", null),
+        context.put("platform", with(with(Fixture.platform(), "environments.prod.production", null),
                 "environments.prod.network.vpcCidr", null));
         context.put("env", "dev");
         Run run = app(context, outdir);
@@ -82,7 +83,7 @@ class CliTest {
     @Test
     void invalidConfigExitsNonZeroWithEveryMessageAndNoTemplate(@TempDir Path outdir) throws Exception {
         Map<String, Object> context = CdkJson.context();
-        context.put("platform", with(with(CdkJson.platform(), "environments.dev.network.azCount", 1),
+        context.put("platform", with(with(Fixture.platform(), "environments.dev.network.azCount", 1),
                 "environments.dev.dataLake.buckets.raw.standardIaDays", 7));
         context.put("env", "dev");
 

@@ -92,7 +92,7 @@ final class ConfigSection {
             return defaultValue;
         }
         if (!(raw instanceof String s) || !pattern.matcher(s).matches()) {
-            problem(key, "must be " + allowed + ", got " + describe(raw));
+            problem(key, "must be " + allowed + ", got " + describeNotString(raw));
             return defaultValue;
         }
         return s;
@@ -160,7 +160,7 @@ final class ConfigSection {
                 return constant;
             }
         }
-        problem(key, "must be one of " + String.join(" | ", allowed) + ", got " + describe(raw));
+        problem(key, "must be one of " + String.join(" | ", allowed) + ", got " + describeNotString(raw));
         return defaultValue;
     }
 
@@ -182,7 +182,7 @@ final class ConfigSection {
             if (item instanceof String s && pattern.matcher(s).matches()) {
                 result.add(s);
             } else {
-                problems.add(new ConfigProblem(pathOf(key) + "[" + i + "]", "must be " + allowed + ", got " + describe(item)));
+                problems.add(new ConfigProblem(pathOf(key) + "[" + i + "]", "must be " + allowed + ", got " + describeNotString(item)));
             }
         }
         return List.copyOf(result);
@@ -204,7 +204,7 @@ final class ConfigSection {
             if (v instanceof String s) {
                 result.put(String.valueOf(k), s);
             } else {
-                problems.add(new ConfigProblem(pathOf(key) + "." + k, "must be a string, got " + describe(v)));
+                problems.add(new ConfigProblem(pathOf(key) + "." + k, "must be a string, got " + describeNotString(v)));
             }
         });
         return result;
@@ -227,6 +227,17 @@ final class ConfigSection {
     /** For a value of the wrong JSON type: says that a string is a string ("3" is not 3). */
     static String describeType(Object raw) {
         return raw instanceof String ? "the string " + describe(raw) : describe(raw);
+    }
+
+    /** For keys that take a string: a number or boolean says which it is ({@code got the number 5}). */
+    static String describeNotString(Object raw) {
+        if (raw instanceof Number) {
+            return "the number " + describe(raw);
+        }
+        if (raw instanceof Boolean) {
+            return "the boolean " + raw;
+        }
+        return describe(raw);
     }
 
     static String describe(Object raw) {
