@@ -52,6 +52,20 @@ class CliTest {
     }
 
     @Test
+    void aTrailingCommaInCdkJsonIsReportedWithItsLine(@TempDir Path dir) throws Exception {
+        // The CLI parses cdk.json before it starts the app, so the app cannot improve on this message;
+        // on Node 22+ (which the README requires) it names the line and column.
+        Files.writeString(dir.resolve("cdk.json"), "{\n  \"app\": \"exit 1\",\n  \"context\": {\n    \"env\": \"dev\",\n  }\n}\n");
+        Process cli = new ProcessBuilder("node", CdkJson.projectRoot().resolve("node_modules/aws-cdk/bin/cdk").toString(),
+                "synth", "-q").directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(cli.getInputStream().readAllBytes());
+        assertThat(cli.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(cli.exitValue()).isNotZero();
+        assertThat(output).as("the CLI's message on this machine's node (Node 22+ required)").contains("cdk.json")
+                .contains("line 5 column 3");
+    }
+
+    @Test
     void nullSwitchesALifecycleRuleOffThroughTheCliPath(@TempDir Path outdir) throws Exception {
         Map<String, Object> context = CdkJson.context();
         context.put("platform", with(Fixture.platform(), "environments.dev.dataLake.buckets.raw.standardIaDays", null));
