@@ -14,6 +14,7 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.TagProps;
 import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.ec2.CfnInstance;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
@@ -76,6 +77,10 @@ public final class NetworkStack extends PlatformStack {
             props.availabilityZones(zones);
         }
         vpc = new Vpc(this, "Vpc", props.build());
+        if (!Token.isUnresolved(vpc.getAvailabilityZones().get(0))) {
+            NagChecks.acknowledgeTemplateRule(vpc, "W3010", "Zones are named on purpose (network.availabilityZones or CDK's AZ lookup cached in cdk.context.json): "
+                        + "subnets, instances and the retained data volume must stay in the same zone on every deploy.");
+        }
 
         // AmazonEMRServicePolicy_v2 also needs the VPC itself tagged (the default security groups EMR
         // creates in it, the EMR service endpoint); only the VPC resource, so public subnets stay untagged.
