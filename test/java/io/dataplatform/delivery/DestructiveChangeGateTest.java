@@ -61,18 +61,24 @@ class DestructiveChangeGateTest {
 
     @Test
     void replacementPropertiesOfStatefulResourcesAreCaught() {
+        // Which property replaces a resource is the cdk diff engine's answer (CloudFormation registry schemas):
+        // a bucket's name and an instance's zone are create-only.
         Map<String, JsonNode> changed = platform("prod", t -> {
-            ((ObjectNode) t.get("scheduler").path("Resources").path("DataVolume175940C2").path("Properties"))
-                    .put("AvailabilityZone", "eu-west-1b");
             ((ObjectNode) t.get("datalake").path("Resources").path("RawBucket672A0DBB").path("Properties"))
                     .put("BucketName", "raw-renamed");
+            t.get("scheduler").path("Resources").fields().forEachRemaining(e -> {
+                if ("AWS::EC2::Instance".equals(e.getValue().path("Type").asText())) {
+                    ((ObjectNode) e.getValue().path("Properties")).put("AvailabilityZone", "eu-west-1b");
+                }
+            });
         });
         assertThat(DestructiveChangeGate.compare(platform("prod", t -> { }), changed)).extracting(Object::toString)
                 .containsExactlyInAnyOrder(
                         "datalake/RawBucket672A0DBB (AWS::S3::Bucket): would be REPLACED: BucketName changes from (unset) to \"raw-renamed\"",
-                        "scheduler/DataVolume175940C2 (AWS::EC2::Volume): would be REPLACED: AvailabilityZone changes from "
+                        "scheduler/InstanceC1063A87b40cc0a6a3c30d87 (AWS::EC2::Instance): would be REPLACED: AvailabilityZone changes from "
                                 + JSON.valueToTree(Synth.fixture("prod").scheduler().toJSON()).path("Resources")
-                                .path("DataVolume175940C2").path("Properties").path("AvailabilityZone") + " to \"eu-west-1b\"");
+                                .path("InstanceC1063A87b40cc0a6a3c30d87").path("Properties").path("AvailabilityZone")
+                                + " to \"eu-west-1b\"");
     }
 
     @Test
@@ -100,5 +106,76 @@ class DestructiveChangeGateTest {
         });
         assertThat(DestructiveChangeGate.compare(platform("prod", t -> { }), bumped))
                 .singleElement().satisfies(f -> assertThat(f.type()).isEqualTo("AWS::EC2::Instance"));
+    }
+
+    private static Map<String, JsonNode> copy(Map<String, JsonNode> templates) {
+        Map<String, JsonNode> copy = new TreeMap<>();
+        templates.forEach((k, v) -> copy.put(k, v.deepCopy()));
+        return copy;
+    }
+
+    @Test
+    void removingAnyStatefulResourceOfTheShippedPlatformFailsTheGate() {
+        Map<String, JsonNode> release = platform("prod", t -> { });
+        Map<String, JsonNode> stripped = copy(release);
+        List<String> removed = new java.util.ArrayList<>();
+        stripped.forEach((stack, template) -> {
+            ObjectNode resources = (ObjectNode) template.path("Resources");
+            List<String> ids = new java.util.ArrayList<>();
+            resources.fields().forEachRemaining(e -> {
+                if (DestructiveChangeGate.STATEFUL.contains(e.getValue().path("Type").asText())) {
+                    ids.add(e.getKey());
+                }
+            });
+            ids.forEach(resources::remove);
+            ids.forEach(id -> removed.add(stack + "/" + id));
+        });
+        assertThat(removed).hasSizeGreaterThan(10);
+        assertThat(DestructiveChangeGate.compare(release, stripped))
+                .extracting(f -> f.stack() + "/" + f.logicalId()).containsExactlyInAnyOrderElementsOf(removed);
+    }
+
+    @Test
+    void aSecurityGroupDescriptionChangeReplacesTheGroupAndTheAirflowInstanceThatUsesIt() {
+        // The engine follows the reference: a replaced group replaces the instance using it.
+        Map<String, JsonNode> changed = platform("prod", t -> t.get("scheduler").path("Resources").fields().forEachRemaining(e -> {
+            if ("AWS::EC2::SecurityGroup".equals(e.getValue().path("Type").asText())) {
+                ((ObjectNode) e.getValue().path("Properties")).put("GroupDescription", "changed");
+            }
+        }));
+        DestructiveChangeGate.Judgement judgement = DestructiveChangeGate.judge(platform("prod", t -> { }), changed);
+        assertThat(judgement.reported()).extracting(DestructiveChangeGate.Finding::type).contains("AWS::EC2::SecurityGroup");
+        assertThat(judgement.failing()).singleElement().satisfies(f -> {
+            assertThat(f.type()).isEqualTo("AWS::EC2::Instance");
+            assertThat(f.change()).startsWith("would be REPLACED");
+        });
+    }
+
+    @Test
+    void theNatInstanceIsDisruptiveNotStateful() {
+        Map<String, JsonNode> changed = platform("dev", t -> t.get("network").path("Resources").fields().forEachRemaining(e -> {
+            if ("AWS::EC2::Instance".equals(e.getValue().path("Type").asText())) {
+                ((ObjectNode) e.getValue().path("Properties")).put("AvailabilityZone", "eu-west-1c");
+            }
+        }));
+        DestructiveChangeGate.Judgement judgement = DestructiveChangeGate.judge(platform("dev", t -> { }), changed);
+        assertThat(judgement.failing()).isEmpty();
+        assertThat(judgement.reported()).singleElement().satisfies(f -> assertThat(f.change()).contains("AvailabilityZone"));
+    }
+
+    @Test
+    void aReplacedLogGroupOrSecretFailsTheGate() {
+        Map<String, JsonNode> changed = platform("prod", t -> t.values().forEach(template -> template.path("Resources").fields()
+                .forEachRemaining(e -> {
+                    String type = e.getValue().path("Type").asText();
+                    if ("AWS::Logs::LogGroup".equals(type)) {
+                        ((ObjectNode) e.getValue().path("Properties")).put("LogGroupName", "renamed-" + e.getKey());
+                    } else if ("AWS::SecretsManager::Secret".equals(type)) {
+                        ((ObjectNode) e.getValue().path("Properties")).put("Name", "renamed-" + e.getKey());
+                    }
+                })));
+        assertThat(DestructiveChangeGate.compare(platform("prod", t -> { }), changed)).isNotEmpty()
+                .allSatisfy(f -> assertThat(f.change()).startsWith("would be REPLACED"))
+                .extracting(DestructiveChangeGate.Finding::type).contains("AWS::Logs::LogGroup", "AWS::SecretsManager::Secret");
     }
 }

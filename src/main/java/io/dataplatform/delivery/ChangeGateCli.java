@@ -11,8 +11,9 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * {@code bin/change-gate} runs this: compares two directories of {@code *.template.json} and exits
- * 1 when a stateful resource would be replaced or deleted, unless {@code --approve} is given.
+ * {@code bin/change-gate} runs this: compares two directories of {@code *.template.json}, reports
+ * disruptive changes, and exits 1 when a stateful resource would be replaced or deleted, unless
+ * {@code --approve} is given.
  */
 public final class ChangeGateCli {
     private static final String SUFFIX = ".template.json";
@@ -25,9 +26,14 @@ public final class ChangeGateCli {
             System.err.println("usage: ChangeGateCli BASELINE_DIR CANDIDATE_DIR [--approve]");
             System.exit(2);
         }
-        List<DestructiveChangeGate.Finding> findings = DestructiveChangeGate.compare(
-                read(Path.of(args[0])), read(Path.of(args[1])));
+        DestructiveChangeGate.Judgement judgement = DestructiveChangeGate.judge(read(Path.of(args[0])), read(Path.of(args[1])));
+        List<DestructiveChangeGate.Finding> findings = judgement.failing();
         boolean approved = args.length == 3;
+        if (!judgement.reported().isEmpty()) {
+            System.out.println("change gate: " + judgement.reported().size() + " disruptive change(s) without data loss "
+                    + "(reported, not failing; check them in cdk diff):");
+            judgement.reported().forEach(f -> System.out.println("  - " + f));
+        }
         if (findings.isEmpty()) {
             System.out.println("change gate: no stateful resource is replaced or deleted (" + args[1] + " vs " + args[0] + ")");
             return;

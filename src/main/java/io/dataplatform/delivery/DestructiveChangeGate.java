@@ -1,35 +1,49 @@
 package io.dataplatform.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dataplatform.scheduler.AirflowRole;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Compares the templates of a release with a new synthesis and lists every stateful resource that
- * CloudFormation would replace or delete: a logical id that disappears (renamed or removed
- * construct, removed stack), a changed type, or a change to a property whose update requires
- * replacement. Works offline on template JSON; no AWS account needed.
+ * The destructive-change gate. What CloudFormation would do to each resource comes from
+ * {@code @aws-cdk/cloudformation-diff}, the engine behind {@code cdk diff} (run by
+ * {@code bin/classify-changes.mjs}, pinned in package.json), so the gate and what a reviewer sees in
+ * {@code cdk diff} agree by construction. This class holds only the policy: which resources lose
+ * data when replaced or removed (the gate fails), which are disruptive but safe (reported), and the
+ * rest (ignored). Works offline on template JSON; no AWS account needed.
  */
 public final class DestructiveChangeGate {
+    /** Types whose replacement or removal loses data: the gate fails on them. */
+    static final Set<String> STATEFUL = Set.of(
+            "AWS::S3::Bucket", "AWS::EC2::Volume", "AWS::RDS::DBInstance", "AWS::RDS::DBCluster",
+            "AWS::SecretsManager::Secret", "AWS::KMS::Key", "AWS::Logs::LogGroup");
+
     /**
-     * Stateful resource types and the properties whose change means replacement (from the
-     * CloudFormation resource reference, "Update requires: Replacement").
+     * Types whose replacement interrupts service but loses no data: reported, not failing. An
+     * {@code AWS::EC2::Instance} is stateful when it is the Airflow instance (its role tag),
+     * disruptive otherwise (the NAT instance).
      */
-    static final Map<String, Set<String>> REPLACING_PROPERTIES = Map.of(
-            "AWS::S3::Bucket", Set.of("BucketName", "ObjectLockEnabled"),
-            "AWS::EC2::Volume", Set.of("AvailabilityZone", "Encrypted", "KmsKeyId", "SnapshotId", "OutpostArn"),
-            "AWS::EC2::Instance", Set.of("AvailabilityZone", "ImageId", "SubnetId", "NetworkInterfaces", "KeyName",
-                    "PrivateIpAddress", "Tenancy", "CpuOptions", "HibernationOptions", "LaunchTemplate",
-                    "PlacementGroupName", "EnclaveOptions", "ElasticGpuSpecifications", "SecurityGroups"),
-            "AWS::RDS::DBInstance", Set.of("DBInstanceIdentifier", "DBName", "StorageEncrypted", "KmsKeyId",
-                    "CharacterSetName", "DBClusterIdentifier", "SourceDBInstanceIdentifier", "DBSnapshotIdentifier"),
-            "AWS::RDS::DBCluster", Set.of("DBClusterIdentifier", "DatabaseName", "StorageEncrypted", "KmsKeyId",
-                    "EngineMode", "SnapshotIdentifier"),
-            "AWS::SecretsManager::Secret", Set.of("Name"),
-            "AWS::KMS::Key", Set.of("KeySpec", "KeyUsage", "MultiRegion"));
+    static final Set<String> DISRUPTIVE = Set.of(
+            "AWS::EC2::Instance", "AWS::EC2::SecurityGroup", "AWS::EC2::NatGateway", "AWS::EC2::EIP",
+            "AWS::EC2::Subnet", "AWS::EC2::VPC", "AWS::RDS::DBSubnetGroup");
+
+    /** The engine's impacts that destroy the resource in place (replacement, deletion, orphaning). */
+    static final Set<String> DESTRUCTIVE_IMPACTS = Set.of("WILL_REPLACE", "MAY_REPLACE", "WILL_DESTROY", "WILL_ORPHAN");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One destructive change. */
     public record Finding(String stack, String logicalId, String type, String change) {
@@ -39,55 +53,142 @@ public final class DestructiveChangeGate {
         }
     }
 
+    /** What the gate fails on, and what it only reports. */
+    public record Judgement(List<Finding> failing, List<Finding> reported) {
+    }
+
     private DestructiveChangeGate() {
+    }
+
+    /** The changes that fail the gate (data-holding resources replaced or removed). */
+    public static List<Finding> compare(Map<String, JsonNode> baseline, Map<String, JsonNode> candidate) {
+        return judge(baseline, candidate).failing();
     }
 
     /**
      * @param baseline  stack name to template of the release
      * @param candidate stack name to template of the new synthesis
      */
-    public static List<Finding> compare(Map<String, JsonNode> baseline, Map<String, JsonNode> candidate) {
-        List<Finding> findings = new ArrayList<>();
-        baseline.forEach((stack, before) -> {
-            JsonNode after = candidate.get(stack);
-            Iterator<Map.Entry<String, JsonNode>> resources = before.path("Resources").fields();
-            while (resources.hasNext()) {
-                Map.Entry<String, JsonNode> entry = resources.next();
-                String id = entry.getKey();
-                String type = entry.getValue().path("Type").asText();
-                if (!REPLACING_PROPERTIES.containsKey(type)) {
-                    continue;
+    public static Judgement judge(Map<String, JsonNode> baseline, Map<String, JsonNode> candidate) {
+        List<Finding> failing = new ArrayList<>();
+        List<Finding> reported = new ArrayList<>();
+        for (JsonNode change : classify(baseline, candidate)) {
+            String impact = change.path("impact").asText();
+            if (!DESTRUCTIVE_IMPACTS.contains(impact)) {
+                continue;
+            }
+            String stack = change.path("stack").asText();
+            String id = change.path("logicalId").asText();
+            String type = change.path("oldType").isTextual() ? change.path("oldType").asText() : change.path("type").asText();
+            JsonNode before = baseline.get(stack).path("Resources").path(id);
+            Finding finding = new Finding(stack, id, type, describe(change, impact, type, before, candidate.containsKey(stack)));
+            if (STATEFUL.contains(type) || isAirflowInstance(type, before)) {
+                failing.add(finding);
+            } else if (DISRUPTIVE.contains(type)) {
+                reported.add(finding);
+            }
+        }
+        return new Judgement(List.copyOf(failing), List.copyOf(reported));
+    }
+
+    private static boolean isAirflowInstance(String type, JsonNode resource) {
+        if (!"AWS::EC2::Instance".equals(type)) {
+            return false;
+        }
+        for (JsonNode tag : resource.path("Properties").path("Tags")) {
+            if (AirflowRole.INSTANCE_ROLE_TAG.equals(tag.path("Key").asText()) && AirflowRole.INSTANCE_ROLE_VALUE.equals(tag.path("Value").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(JsonNode change, String impact, String type, JsonNode before, boolean stackKept) {
+        String retained = "removed from the stack: CloudFormation orphans it (DeletionPolicy Retain)";
+        switch (impact) {
+            case "WILL_DESTROY", "WILL_ORPHAN" -> {
+                String removal = "WILL_ORPHAN".equals(impact) ? retained : "would be DELETED";
+                if (!stackKept) {
+                    return "its stack is gone; the resource " + removal;
                 }
-                boolean retained = "Retain".equals(entry.getValue().path("DeletionPolicy").asText());
-                String removal = retained ? "removed from the stack: CloudFormation orphans it (DeletionPolicy Retain)"
-                        : "would be DELETED";
-                if (after == null) {
-                    findings.add(new Finding(stack, id, type, "its stack is gone; the resource " + removal));
-                    continue;
+                return "logical id no longer in the template (renamed or removed construct); " + removal
+                        + ("WILL_ORPHAN".equals(impact) ? "" : ", and any new resource is a replacement");
+            }
+            default -> {
+                String newType = change.path("type").asText();
+                if (!type.equals(newType)) {
+                    return "type changes to " + newType + ": replaced";
                 }
-                JsonNode next = after.path("Resources").path(id);
-                if (next.isMissingNode()) {
-                    findings.add(new Finding(stack, id, type, "logical id no longer in the template (renamed or removed "
-                            + "construct); " + removal + (retained ? "" : ", and any new resource is a replacement")));
-                } else if (!type.equals(next.path("Type").asText())) {
-                    findings.add(new Finding(stack, id, type, "type changes to " + next.path("Type").asText() + ": replaced"));
-                } else {
-                    for (String property : REPLACING_PROPERTIES.get(type)) {
-                        JsonNode was = entry.getValue().path("Properties").path(property);
-                        JsonNode is = next.path("Properties").path(property);
-                        if (!was.equals(is)) {
-                            findings.add(new Finding(stack, id, type, "would be REPLACED: " + property + " changes from "
-                                    + abbreviate(was) + " to " + abbreviate(is)));
-                        }
+                List<String> reasons = new ArrayList<>();
+                for (JsonNode property : change.path("properties")) {
+                    if (DESTRUCTIVE_IMPACTS.contains(property.path("impact").asText())) {
+                        reasons.add(property.path("name").asText() + " changes from " + abbreviate(property.path("old"))
+                                + " to " + abbreviate(property.path("new")));
                     }
                 }
+                String verb = "MAY_REPLACE".equals(impact) ? "may be REPLACED" : "would be REPLACED";
+                return verb + (reasons.isEmpty() ? "" : ": " + String.join("; ", reasons));
             }
-        });
-        return findings;
+        }
+    }
+
+    /** Every resource change, as {@code bin/classify-changes.mjs} (the cdk diff engine) sees it. */
+    static List<JsonNode> classify(Map<String, JsonNode> baseline, Map<String, JsonNode> candidate) {
+        ObjectNode input = JSON.createObjectNode();
+        for (String stack : new TreeSet<>(baseline.keySet())) {
+            ObjectNode pair = input.putObject(stack);
+            pair.set("before", baseline.get(stack));
+            pair.set("after", candidate.get(stack));
+        }
+        for (String stack : new TreeSet<>(candidate.keySet())) {
+            if (!baseline.containsKey(stack)) {
+                ObjectNode pair = input.putObject(stack);
+                pair.putNull("before");
+                pair.set("after", candidate.get(stack));
+            }
+        }
+        Path script = projectRoot().resolve("bin/classify-changes.mjs");
+        try {
+            Process node = new ProcessBuilder("node", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            CompletableFuture<byte[]> output = new CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    output.complete(node.getInputStream().readAllBytes());
+                } catch (IOException e) {
+                    output.completeExceptionally(e);
+                }
+            }, "classify-changes-stdout");
+            reader.setDaemon(true);
+            reader.start();
+            try (var stdin = node.getOutputStream()) {
+                stdin.write(JSON.writeValueAsBytes(input));
+            }
+            if (!node.waitFor(120, TimeUnit.SECONDS) || node.exitValue() != 0) {
+                node.destroyForcibly();
+                throw new IllegalStateException("bin/classify-changes.mjs failed (is `npm ci` done?)");
+            }
+            List<JsonNode> changes = new ArrayList<>();
+            JSON.readTree(new String(output.join(), StandardCharsets.UTF_8)).forEach(changes::add);
+            return changes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run node bin/classify-changes.mjs", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path projectRoot() {
+        Path root = Path.of(System.getProperty("project.root", ".")).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(root.resolve("bin/classify-changes.mjs"))) {
+            throw new IllegalStateException("bin/classify-changes.mjs not found under " + root
+                    + " (run from the project directory or set -Dproject.root)");
+        }
+        return root;
     }
 
     private static String abbreviate(JsonNode node) {
-        String text = node.isMissingNode() ? "(unset)" : node.toString();
+        String text = node.isMissingNode() || node.isNull() ? "(unset)" : node.toString();
         return text.length() > 120 ? text.substring(0, 117) + "..." : text;
     }
 }

@@ -26,8 +26,8 @@ import software.constructs.Construct;
 public final class AirflowRole extends Construct {
     public static final String LOG_PREFIX = "airflow/";
     /** Tag that marks the Airflow instance (and the instances it replaced) of a stack. */
-    static final String INSTANCE_ROLE_TAG = "DataPlatformRole";
-    static final String INSTANCE_ROLE_VALUE = "airflow-scheduler";
+    public static final String INSTANCE_ROLE_TAG = "DataPlatformRole";
+    public static final String INSTANCE_ROLE_VALUE = "airflow-scheduler";
     static final String DAGS_PREFIX = "dags/";
     /** Finding detail of statements on the objects of a data-lake bucket (ARN from the datalake stack). */
     static final String DATA_LAKE_OBJECTS = "Resource::.+(Raw|Artifacts|Logs)Bucket.+/(airflow/|dags/)?\\*";
