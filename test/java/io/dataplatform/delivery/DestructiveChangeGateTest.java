@@ -178,4 +178,34 @@ class DestructiveChangeGateTest {
                 .allSatisfy(f -> assertThat(f.change()).startsWith("would be REPLACED"))
                 .extracting(DestructiveChangeGate.Finding::type).contains("AWS::Logs::LogGroup", "AWS::SecretsManager::Secret");
     }
+
+    /** One stack per type (named after it), each holding one resource {@code logicalId} of that type (or of {@code as}). */
+    private static Map<String, JsonNode> stackPerType(java.util.Set<String> types, String logicalId, String as) {
+        Map<String, JsonNode> stacks = new TreeMap<>();
+        for (String type : types) {
+            ObjectNode template = JSON.createObjectNode();
+            template.putObject("Resources").putObject(logicalId).put("Type", as == null ? type : as).putObject("Properties");
+            stacks.put(type.replace("::", "-"), template);
+        }
+        return stacks;
+    }
+
+    @Test
+    void everyStatefulTypeIsCaughtWhenDeletedOrReplacedAndDisruptiveTypesAreOnlyReported() {
+        // One engine run per question, every type at once (a stack each).
+        java.util.Set<String> stateful = DestructiveChangeGate.STATEFUL;
+        Map<String, JsonNode> before = stackPerType(stateful, "Store", null);
+        assertThat(DestructiveChangeGate.compare(before, stackPerType(stateful, "Renamed", null))).as("renamed")
+                .hasSize(stateful.size()).allSatisfy(f -> assertThat(f.logicalId()).isEqualTo("Store"))
+                .extracting(DestructiveChangeGate.Finding::type).containsExactlyInAnyOrderElementsOf(stateful);
+        assertThat(DestructiveChangeGate.compare(before, stackPerType(stateful, "Store", "AWS::SNS::Topic"))).as("retyped")
+                .hasSize(stateful.size())
+                .allSatisfy(f -> assertThat(f.change()).isEqualTo("type changes to AWS::SNS::Topic: replaced"))
+                .extracting(DestructiveChangeGate.Finding::type).containsExactlyInAnyOrderElementsOf(stateful);
+        java.util.Set<String> disruptive = DestructiveChangeGate.DISRUPTIVE;
+        DestructiveChangeGate.Judgement judgement = DestructiveChangeGate.judge(stackPerType(disruptive, "Net", null),
+                stackPerType(disruptive, "Net2", null));
+        assertThat(judgement.failing()).isEmpty();
+        assertThat(judgement.reported()).extracting(DestructiveChangeGate.Finding::type).containsExactlyInAnyOrderElementsOf(disruptive);
+    }
 }
