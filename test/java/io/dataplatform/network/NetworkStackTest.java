@@ -3,12 +3,10 @@ package io.dataplatform.network;
 import static io.dataplatform.support.Json.properties;
 import static io.dataplatform.support.Json.resources;
 import static io.dataplatform.support.Json.tags;
-import static io.dataplatform.support.Json.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dataplatform.support.Fixture;
 import io.dataplatform.support.Synth;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -123,38 +121,5 @@ class NetworkStackTest {
     void vpcAndPrivateSubnetsAreStackOutputs() {
         dev().hasOutput("VpcId", Map.of());
         dev().hasOutput("PrivateSubnetIds", Map.of());
-    }
-
-    private static Collection<Object> subnetZones(Synth.Synthesized synthesized) {
-        return resources(synthesized.network(), "AWS::EC2::Subnet").values().stream()
-                .map(subnet -> properties(subnet).get("AvailabilityZone")).toList();
-    }
-
-    @Test
-    void zoneNamesAreNeverDerivedWhenOnlyTheRegionIsKnown() {
-        // us-west-1 has no us-west-1d/e/f: with no account the zones are chosen at deploy time.
-        Synth.Synthesized west = Synth.of(with(Fixture.platform(), "environments.dev.region", "us-west-1"), "dev");
-        assertThat(subnetZones(west)).hasSize(4).allSatisfy(zone -> assertThat(String.valueOf(zone)).contains("Fn::GetAZs"));
-        assertThat(west.network().toJSON().toString()).doesNotContainPattern("us-west-1[a-z]");
-        assertThat(west.assembly().getManifest().getMissing()).isNullOrEmpty();
-    }
-
-    @Test
-    void withAccountAndRegionTheZonesComeFromCdksStandardLookup() {
-        Map<String, Object> platform = with(with(with(Fixture.platform(), "environments.dev.region", "us-west-1"),
-                "environments.dev.account", "111122223333"), "environments.dev.network.azCount", 3);
-        Synth.Synthesized synthesized = Synth.of(platform, "dev");
-        // Offline, CDK records the lookup for the CLI (which caches the answer in cdk.context.json) instead of guessing names.
-        assertThat(synthesized.assembly().getManifest().getMissing()).singleElement()
-                .satisfies(missing -> assertThat(missing.getProvider().toString()).isEqualTo("AVAILABILITY_ZONE_PROVIDER"));
-        assertThat(subnetZones(synthesized)).hasSize(6);
-        assertThat(synthesized.network().toJSON().toString()).doesNotContainPattern("us-west-1[a-z]");
-    }
-
-    @Test
-    void configuredZonesAreUsedAsGiven() {
-        Map<String, Object> platform = with(with(Fixture.platform(), "environments.dev.region", "us-west-1"),
-                "environments.dev.network.availabilityZones", List.of("us-west-1c", "us-west-1b"));
-        assertThat(subnetZones(Synth.of(platform, "dev"))).containsOnly("us-west-1c", "us-west-1b").hasSize(4);
     }
 }

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The destructive-change gate. What CloudFormation would do to each resource comes from
@@ -147,34 +145,45 @@ public final class DestructiveChangeGate {
                 pair.set("after", candidate.get(stack));
             }
         }
-        Path script = projectRoot().resolve("bin/classify-changes.mjs");
         try {
-            Process node = new ProcessBuilder("node", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            CompletableFuture<byte[]> output = new CompletableFuture<>();
-            Thread reader = new Thread(() -> {
-                try {
-                    output.complete(node.getInputStream().readAllBytes());
-                } catch (IOException e) {
-                    output.completeExceptionally(e);
-                }
-            }, "classify-changes-stdout");
-            reader.setDaemon(true);
-            reader.start();
-            try (var stdin = node.getOutputStream()) {
-                stdin.write(JSON.writeValueAsBytes(input));
-            }
-            if (!node.waitFor(120, TimeUnit.SECONDS) || node.exitValue() != 0) {
-                node.destroyForcibly();
-                throw new IllegalStateException("bin/classify-changes.mjs failed (is `npm ci` done?)");
-            }
+            String answer = Engine.INSTANCE.ask(JSON.writeValueAsString(input));
             List<JsonNode> changes = new ArrayList<>();
-            JSON.readTree(new String(output.join(), StandardCharsets.UTF_8)).forEach(changes::add);
+            JSON.readTree(answer).forEach(changes::add);
             return changes;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run node bin/classify-changes.mjs", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * One {@code node bin/classify-changes.mjs --lines} per JVM, started on first use: loading the
+     * engine (the CloudFormation schemas) takes most of a second, a question then takes milliseconds.
+     */
+    private static final class Engine {
+        static final Engine INSTANCE = new Engine();
+        private Process process;
+        private java.io.BufferedWriter requests;
+        private java.io.BufferedReader answers;
+
+        synchronized String ask(String request) throws IOException {
+            if (process == null || !process.isAlive()) {
+                Path script = projectRoot().resolve("bin/classify-changes.mjs");
+                process = new ProcessBuilder("node", script.toString(), "--lines")
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                requests = new java.io.BufferedWriter(new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+                answers = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                Process started = process;
+                Runtime.getRuntime().addShutdownHook(new Thread(started::destroy, "classify-changes-stop"));
+            }
+            requests.write(request);
+            requests.newLine();
+            requests.flush();
+            String answer = answers.readLine();
+            if (answer == null) {
+                process.destroyForcibly();
+                throw new IOException("bin/classify-changes.mjs stopped without an answer (is `npm ci` done?)");
+            }
+            return answer;
         }
     }
 
