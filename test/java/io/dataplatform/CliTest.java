@@ -34,6 +34,15 @@ class CliTest {
     private record Run(int exit, String output) {
     }
 
+    /** The pinned CDK CLI's {@code cdk synth -q} in {@code dir} (its cdk.json), on this machine's node. */
+    private static Run cdkSynth(Path dir) throws Exception {
+        Process cli = new ProcessBuilder("node", CdkJson.projectRoot().resolve("node_modules/aws-cdk/bin/cdk").toString(),
+                "synth", "-q").directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(cli.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Run(cli.exitValue(), output);
+    }
+
     @Test
     void theCdkCliHandsJsonNullsToTheApp(@TempDir Path dir) throws Exception {
         // What the pinned CLI puts into CDK_CONTEXT_JSON for a cdk.json with nulls (an app that only records it).
@@ -41,10 +50,7 @@ class CliTest {
         Files.writeString(dir.resolve("cdk.json"), "{\"app\": \"bash -c 'printf %s \\\"$CDK_CONTEXT_JSON\\\" > " + seen
                 + "; exit 1'\", \"context\": {\"platform\": {\"environments\": {\"dev\": {\"dataLake\": {\"buckets\": "
                 + "{\"raw\": {\"standardIaDays\": null}}}}}}}}");
-        Process cli = new ProcessBuilder("node", CdkJson.projectRoot().resolve("node_modules/aws-cdk/bin/cdk").toString(),
-                "synth", "-q").directory(dir.toFile()).redirectErrorStream(true).start();
-        cli.getInputStream().readAllBytes();
-        assertThat(cli.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        cdkSynth(dir);
         com.fasterxml.jackson.databind.JsonNode raw = new ObjectMapper().readTree(Files.readString(seen))
                 .at("/platform/environments/dev/dataLake/buckets/raw");
         assertThat(raw.has("standardIaDays")).as(raw.toString()).isTrue();
@@ -56,11 +62,9 @@ class CliTest {
         // The CLI parses cdk.json before it starts the app, so the app cannot improve on this message;
         // on Node 22+ (which the README requires) it names the line and column.
         Files.writeString(dir.resolve("cdk.json"), "{\n  \"app\": \"exit 1\",\n  \"context\": {\n    \"env\": \"dev\",\n  }\n}\n");
-        Process cli = new ProcessBuilder("node", CdkJson.projectRoot().resolve("node_modules/aws-cdk/bin/cdk").toString(),
-                "synth", "-q").directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(cli.getInputStream().readAllBytes());
-        assertThat(cli.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(cli.exitValue()).isNotZero();
+        Run cli = cdkSynth(dir);
+        String output = cli.output();
+        assertThat(cli.exit()).isNotZero();
         assertThat(output).as("the CLI's message on this machine's node (Node 22+ required)").contains("cdk.json")
                 .contains("line 5 column 3");
     }
@@ -101,16 +105,10 @@ class CliTest {
                 "environments.dev.dataLake.buckets.raw.standardIaDays", 7));
         context.put("env", "dev");
 
-        ProcessBuilder process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), DataPlatformApp.class.getName());
-        process.environment().put("CDK_CONTEXT_JSON", new ObjectMapper().writeValueAsString(context));
-        process.environment().put("CDK_OUTDIR", outdir.toString());
-        process.redirectErrorStream(true);
-        Process run = process.start();
-        assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Run run = app(context, outdir);
+        String output = run.output();
 
-        assertThat(run.exitValue()).as(output).isEqualTo(1);
+        assertThat(run.exit()).as(output).isEqualTo(1);
         assertThat(output)
                 .contains("Invalid platform configuration (2 problems):")
                 .contains("platform.environments.dev.network.azCount: must be a whole number from 2 to 6, got 1")

@@ -48,18 +48,7 @@ class SchedulerStackTest {
     }
 
     private static String platformEnv(Template t) {
-        Map<String, Object> files = map(map(map(map(instance(t).get("Metadata")).get("AWS::CloudFormation::Init"))
-                .get("bootstrap")).get("files"));
-        Object content = map(files.get(AirflowBootstrap.PLATFORM_ENV)).get("content");
-        StringBuilder text = new StringBuilder();
-        if (content instanceof Map<?, ?> join) {
-            for (Object part : list(list(map(join).get("Fn::Join")).get(1))) {
-                text.append(part instanceof String s ? s : "<token>");
-            }
-        } else {
-            text.append(content);
-        }
-        return text.toString();
+        return io.dataplatform.support.Json.initFile(t, AirflowBootstrap.PLATFORM_ENV);
     }
 
     private static List<Map<String, Object>> statements(Template t) {

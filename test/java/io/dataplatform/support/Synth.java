@@ -36,11 +36,15 @@ public final class Synth {
      * While the fixture equals the shipped configuration the shipped synthesis is reused (no extra synth).
      */
     public static Synthesized fixture(String env) {
-        Map<String, Object> platform = Fixture.platform();
-        if (platform.equals(CdkJson.platform())) {
+        if (FixtureIsShipped.VALUE) {
             return shipped(env);
         }
-        return FIXTURE.computeIfAbsent(env, name -> of(platform, name));
+        return FIXTURE.computeIfAbsent(env, name -> of(Fixture.platform(), name));
+    }
+
+    /** Whether the fixture equals the shipped configuration, decided once. */
+    private static final class FixtureIsShipped {
+        static final boolean VALUE = Fixture.platform().equals(CdkJson.platform());
     }
 
     /**

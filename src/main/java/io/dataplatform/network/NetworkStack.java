@@ -77,6 +77,9 @@ public final class NetworkStack extends PlatformStack {
             props.availabilityZones(zones);
         }
         vpc = new Vpc(this, "Vpc", props.build());
+        // aws-cdk-lib applies CloudFormation-Validate acknowledgments to the whole app, whatever construct
+        // carries them (tried: this one also silences the scheduler's instance and volume), so it is made
+        // once, here where the zones are chosen, and only when they are named.
         if (!Token.isUnresolved(vpc.getAvailabilityZones().get(0))) {
             NagChecks.acknowledgeTemplateRule(vpc, "W3010", "Zones are named on purpose (network.availabilityZones or CDK's AZ lookup cached in cdk.context.json): "
                         + "subnets, instances and the retained data volume must stay in the same zone on every deploy.");

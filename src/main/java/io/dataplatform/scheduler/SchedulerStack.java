@@ -17,7 +17,6 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Tags;
-import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.ec2.ApplyCloudFormationInitOptions;
 import software.amazon.awscdk.services.ec2.BlockDevice;
 import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
@@ -80,11 +79,6 @@ public final class SchedulerStack extends PlatformStack {
                 .encrypted(true)
                 .removalPolicy(removal)
                 .build();
-        boolean namedZone = !Token.isUnresolved(subnet.getAvailabilityZone());
-        if (namedZone && dataVolume != null) {
-            NagChecks.acknowledgeTemplateRule(dataVolume, "W3010", "Zones are named on purpose (network.availabilityZones or CDK's AZ lookup cached in cdk.context.json): "
-                        + "subnets, instances and the retained data volume must stay in the same zone on every deploy.");
-        }
         LogGroup serviceLogs = LogGroup.Builder.create(this, "ServiceLogs")
                 .retention(LogRetention.of(30)).removalPolicy(removal).build();
         String namespace = metricsNamespace(config);
@@ -108,10 +102,6 @@ public final class SchedulerStack extends PlatformStack {
                 // Only imageRevision changes the user data; bumping it replaces the instance on purpose.
                 .userDataCausesReplacement(true)
                 .build();
-        if (namedZone) {
-            NagChecks.acknowledgeTemplateRule(instance, "W3010", "The Airflow instance must be in its data volume's zone, "
-                    + "named on purpose (network.availabilityZones or CDK's AZ lookup cached in cdk.context.json).");
-        }
         instance.getUserData().addCommands("# image revision " + scheduler.imageRevision()
                 + ": bump scheduler.imageRevision to replace this instance with one on the newest AMI");
         Tags.of(instance).add(AirflowRole.INSTANCE_ROLE_TAG, AirflowRole.INSTANCE_ROLE_VALUE);
