@@ -21,8 +21,9 @@ from botocore.validate import ParamValidator
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DAG = ROOT / "src/main/resources/pipeline/dags/pipeline_emr.py"
-CONSTANTS = ("INPUT_KEY", "JOB_KEY", "OUTPUT_PREFIX", "CLUSTER_ID", "_RUN_DATE", "RUN_DATE", "RUN_DATE_NODASH",
-             "JOB_FLOW_OVERRIDES", "SPARK_STEPS")
+CONSTANTS = ("INPUT_PREFIX", "JOB_KEY", "JOB_SQL_KEY", "OUTPUT_PREFIX", "REJECTS_PREFIX", "CLUSTER_ID", "_RUN_DATE",
+             "RUN_DATE", "RUN_DATE_NODASH", "INPUT_FOLDER", "JOB_FLOW_OVERRIDES", "SPARK_STEPS")
+JOB = ROOT / "src/main/resources/pipeline/jobs/processar_vendas.py"
 
 # What the scheduler provides as AIRFLOW_VAR_* (PipelineVariables.java), with realistic values.
 VARIABLES = {
@@ -35,7 +36,7 @@ VARIABLES = {
     "emr_subnet_id": "subnet-0123456789abcdef0", "emr_primary_sg": "sg-0123456789abcdef1", "emr_core_sg": "sg-0123456789abcdef2",
     "emr_service_access_sg": "sg-0123456789abcdef3", "emr_primary_instance_type": "m7g.xlarge",
     "emr_core_instance_type": "m7g.xlarge", "emr_core_instance_count": "2", "emr_core_market": "SPOT",
-    "emr_idle_timeout_seconds": "1800",
+    "emr_idle_timeout_seconds": "1800", "pipeline_max_reject_percent": "5",
 }
 
 
@@ -111,6 +112,10 @@ class DagTemplatesTest(unittest.TestCase):
         return (render(self.constants["JOB_FLOW_OVERRIDES"], ctx, self.env),
                 render(self.constants["SPARK_STEPS"], ctx, self.env))
 
+    def rendered_sensor_key(self, case):
+        _, logical, after, run_date, _ = case
+        return render(self.constants["INPUT_FOLDER"] + "*.csv", context(logical, after, run_date), self.env)
+
     def assertValid(self, params, shape, what):
         report = ParamValidator().validate(params, shape)
         self.assertFalse(report.has_errors(), f"{what} is not a valid request for botocore's EMR model:\n{report.generate_report()}")
@@ -123,7 +128,28 @@ class DagTemplatesTest(unittest.TestCase):
                 self.assertValid({"JobFlowId": "j-2AXXXXXXGAPLF", "Steps": steps}, self.add_steps, "AddJobFlowSteps")
                 date = case[4]
                 self.assertEqual(flow["Name"], "dataplat-dev-pipeline-emr-" + date.replace("-", ""))
-                self.assertEqual(steps[0]["HadoopJarStep"]["Args"][-1], date)
+                args = steps[0]["HadoopJarStep"]["Args"]
+                self.assertIn("--run-date=" + date, args)
+                # The date's input folder only, in the layout the sensor waits for.
+                self.assertIn(f"--input=s3://{VARIABLES['raw_bucket']}/samples/vendas/data_venda={date}/", args)
+                self.assertEqual(self.rendered_sensor_key(case), f"samples/vendas/data_venda={date}/*.csv")
+
+    def test_the_step_runs_the_shipped_job_with_its_sql_and_arguments_it_accepts(self):
+        _, steps = self.rendered(SCHEDULED)
+        args = steps[0]["HadoopJarStep"]["Args"]
+        artifacts = f"s3://{VARIABLES['artifacts_bucket']}/"
+        self.assertEqual(args[:6], ["spark-submit", "--deploy-mode", "cluster", "--files",
+                                    artifacts + "jobs/processar_vendas.sql", artifacts + "jobs/processar_vendas.py"])
+        self.assertIn("--max-reject-percent=5", args)
+        self.assertIn(f"--rejects=s3://{VARIABLES['curated_bucket']}/rejects/vendas_por_vendedor", args)
+        # The job's own argument parser accepts exactly what the step passes (no pyspark needed to parse).
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("processar_vendas", JOB)
+        job = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(job)
+        parsed = job.arguments(args[6:])
+        self.assertEqual((parsed.run_date, parsed.max_reject_percent), ("2025-09-01", 5))
+        self.assertEqual(parsed.input, f"s3://{VARIABLES['raw_bucket']}/samples/vendas/data_venda=2025-09-01/")
 
     def test_integers_render_as_integers(self):
         flow, _ = self.rendered(SCHEDULED)

@@ -1,10 +1,15 @@
-"""pipeline_emr: per-seller sales aggregates on a transient EMR cluster.
+"""pipeline_emr: per-seller sales aggregates of one date on a transient EMR cluster.
 
-Waits for the input CSV in the raw bucket, starts a transient EMR cluster with the platform's
-roles, security groups, private subnet and security configuration, runs the Spark job from the
-artifacts bucket, waits for it, and always terminates the cluster (even when a step failed), with
-an idle auto-termination policy as a second safety net. Results land in the curated bucket as
-Parquet partitioned by run date.
+Waits for the date's input CSV in the raw bucket, starts a transient EMR cluster with the
+platform's roles, security groups, private subnet and security configuration, runs the Spark job
+from the artifacts bucket, waits for it, and always terminates the cluster (even when a step
+failed), with an idle auto-termination policy as a second safety net.
+
+Input: every CSV file under raw/samples/vendas/data_venda=<RUN_DATE>/ (one folder per sale date;
+rows dated otherwise are rejected). Output: Parquet under curated/vendas_por_vendedor/run_date=
+<RUN_DATE>/ (a re-run replaces only that date); rejected rows with their reason as CSV under
+curated/rejects/vendas_por_vendedor/run_date=<RUN_DATE>/. The step, and so the run, fails when more
+than PIPELINE_MAX_REJECT_PERCENT percent of the rows are rejected, leaving the date's output as it was.
 
 No bucket, role, subnet or group name is written here: every one is an Airflow Variable that the
 scheduler provides as an AIRFLOW_VAR_<NAME> environment variable. Variables read:
@@ -28,6 +33,7 @@ scheduler provides as an AIRFLOW_VAR_<NAME> environment variable. Variables read
   AIRFLOW_VAR_EMR_CORE_INSTANCE_COUNT    number of core nodes
   AIRFLOW_VAR_EMR_CORE_MARKET            SPOT or ON_DEMAND for the core nodes
   AIRFLOW_VAR_EMR_IDLE_TIMEOUT_SECONDS   idle seconds before EMR terminates the cluster itself
+  AIRFLOW_VAR_PIPELINE_MAX_REJECT_PERCENT share of rejected rows (0-100) above which a run fails
 
 The date a run processes is RUN_DATE: the run_date param when given (UI "Trigger DAG w/ config",
 `airflow dags trigger pipeline_emr --conf '{"run_date": "2025-09-01"}'`), else the run's logical
@@ -46,13 +52,16 @@ from airflow.providers.amazon.aws.sensors.emr import EmrStepSensor
 from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
 from airflow.sdk import DAG, Param, task
 
-INPUT_KEY = "samples/vendas/dados_vendas.csv"
+INPUT_PREFIX = "samples/vendas/"
 JOB_KEY = "jobs/processar_vendas.py"
+JOB_SQL_KEY = "jobs/processar_vendas.sql"
 OUTPUT_PREFIX = "vendas_por_vendedor"
+REJECTS_PREFIX = "rejects/vendas_por_vendedor"
 CLUSTER_ID = "{{ task_instance.xcom_pull(task_ids='criar_cluster_emr') }}"
 _RUN_DATE = "(params.run_date or (dag_run.logical_date or dag_run.run_after).strftime('%Y-%m-%d'))"
 RUN_DATE = "{{ " + _RUN_DATE + " }}"
 RUN_DATE_NODASH = "{{ " + _RUN_DATE + " | replace('-', '') }}"
+INPUT_FOLDER = INPUT_PREFIX + "data_venda=" + RUN_DATE + "/"
 
 JOB_FLOW_OVERRIDES = {
     "Name": "{{ var.value.platform_project }}-{{ var.value.platform_environment }}-pipeline-emr-" + RUN_DATE_NODASH,
@@ -103,14 +112,20 @@ SPARK_STEPS = [
         "ActionOnFailure": "CONTINUE",
         "HadoopJarStep": {
             "Jar": "command-runner.jar",
+            # "--name=value": rendered as native objects, a lone "5" would become the integer 5,
+            # and EMR takes only strings here.
             "Args": [
                 "spark-submit",
                 "--deploy-mode",
                 "cluster",
+                "--files",
+                "s3://{{ var.value.artifacts_bucket }}/" + JOB_SQL_KEY,
                 "s3://{{ var.value.artifacts_bucket }}/" + JOB_KEY,
-                "s3://{{ var.value.raw_bucket }}/" + INPUT_KEY,
-                "s3://{{ var.value.curated_bucket }}/" + OUTPUT_PREFIX,
-                RUN_DATE,
+                "--input=s3://{{ var.value.raw_bucket }}/" + INPUT_FOLDER,
+                "--output=s3://{{ var.value.curated_bucket }}/" + OUTPUT_PREFIX,
+                "--rejects=s3://{{ var.value.curated_bucket }}/" + REJECTS_PREFIX,
+                "--run-date=" + RUN_DATE,
+                "--max-reject-percent={{ var.value.pipeline_max_reject_percent }}",
             ],
         },
     }
@@ -133,7 +148,8 @@ with DAG(
     aguardar_entrada = S3KeySensor(
         task_id="aguardar_entrada",
         bucket_name="{{ var.value.raw_bucket }}",
-        bucket_key=INPUT_KEY,
+        bucket_key=INPUT_FOLDER + "*.csv",
+        wildcard_match=True,
         mode="reschedule",
         poke_interval=60,
         timeout=60 * 60,

@@ -301,7 +301,7 @@ class ConfigValidationTest {
     void emrDefaultsAreTheCurrentReleaseOnGravitonWithSpotCores() {
         EmrConfig emr = ConfigLoader.load(platform(), "dev", Map.of()).emr();
         assertThat(emr).isEqualTo(new EmrConfig("emr-7.13.0", "m7g.xlarge", "m7g.xlarge", 2, true, 30, false,
-                java.util.Optional.empty()));
+                java.util.Optional.empty(), 5));
     }
 
     @Test

@@ -176,7 +176,7 @@ class EmrStackTest {
     @Test
     void inTransitEncryptionUsesTheConfiguredCertificates() {
         var emr = new io.dataplatform.config.EmrConfig("emr-7.13.0", "m7g.xlarge", "m7g.xlarge", 2, true, 30, true,
-                Optional.of("emr/tls/certs.zip"));
+                Optional.of("emr/tls/certs.zip"), 5);
         Map<String, Object> document = EmrSecurityConfiguration.document(emr, "key-arn", "artifacts-bucket");
         Map<String, Object> encryption = map(document.get("EncryptionConfiguration"));
         assertThat(encryption).containsEntry("EnableInTransitEncryption", true);

@@ -60,13 +60,15 @@ class PipelineVariablesTest {
     void theDagUsesTheShippedJobAndSampleDataAndAlwaysTerminates() throws IOException {
         String dag = dag();
         assertThat(dag).contains("JOB_KEY = \"" + SamplePipeline.JOBS_PREFIX + "processar_vendas.py\"")
-                .contains("INPUT_KEY = \"" + SamplePipeline.SAMPLES_PREFIX + "vendas/dados_vendas.csv\"")
+                .contains("JOB_SQL_KEY = \"" + SamplePipeline.JOBS_PREFIX + "processar_vendas.sql\"")
+                .contains("INPUT_PREFIX = \"" + SamplePipeline.SAMPLES_PREFIX + "vendas/\"")
                 .containsPattern("EmrTerminateJobFlowOperator\\((?s)[^)]*trigger_rule=\"all_done\"")
                 .contains("\"AutoTerminationPolicy\"")
                 .contains("{\"Key\": \"for-use-with-amazon-emr-managed-policies\", \"Value\": \"true\"}")
                 .contains("S3KeySensor(").contains("EmrStepSensor(");
         assertThat(PIPELINE.resolve("jobs/processar_vendas.py")).exists();
-        assertThat(PIPELINE.resolve("sample-data/vendas/dados_vendas.csv")).exists();
+        assertThat(PIPELINE.resolve("jobs/processar_vendas.sql")).exists();
+        assertThat(PIPELINE.resolve("sample-data/vendas/data_venda=2025-09-01/dados_vendas.csv")).exists();
     }
 
     @Test

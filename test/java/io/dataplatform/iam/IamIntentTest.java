@@ -32,6 +32,7 @@ class IamIntentTest {
     private static final Path BOOTSTRAP = Path.of("src/main/resources/scheduler/bootstrap.sh");
     private static final Path DAG_SYNC = Path.of("src/main/resources/scheduler/dag-sync.service");
     private static final Path SPARK_JOB = Path.of("src/main/resources/pipeline/jobs/processar_vendas.py");
+    private static final Path SPARK_SQL = Path.of("src/main/resources/pipeline/jobs/processar_vendas.sql");
     private static final Path GUARD = Path.of("lambda/src/main/java/io/dataplatform/guard/EmrClusters.java");
     private static final Path GUARD_RUN = Path.of("lambda/src/main/java/io/dataplatform/guard/ClusterGuardHandler.java");
     private static final Path DEPLOY_WORKFLOW = Path.of(".github/workflows/deploy.yml");
@@ -273,7 +274,10 @@ class IamIntentTest {
         add(p + "airflow TerminateJobFlows foreign cluster", airflow, "terminate a cluster without the managed-policy tag",
                 "elasticmapreduce:TerminateJobFlows", cluster, Map.of("aws:ResourceTag/Project", "other"), null, false, null, null, true);
         add(p + "airflow sensor GetObject raw", airflow, "read the input object (DAG: aguardar_entrada, S3KeySensor)",
-                "s3:GetObject", raw + "/samples/vendas/2025-09-01/dados_vendas.csv", Map.of(), null, true, DAG, "S3KeySensor(", false);
+                "s3:GetObject", raw + "/samples/vendas/data_venda=2025-09-01/dados_vendas.csv", Map.of(), null, true, DAG, "S3KeySensor(", false);
+        add(p + "airflow sensor ListBucket raw", airflow, "list the date's input folder (DAG: aguardar_entrada, wildcard)",
+                "s3:ListBucket", raw, Map.of("s3:prefix", "samples/vendas/data_venda=2025-09-01/"), null, true, DAG,
+                "wildcard_match=True", false);
         // Airflow: the bootstrap and the instance's services.
         add(p + "airflow GetSecretValue keys", airflow, "read the Fernet/API/JWT keys (bootstrap)",
                 "secretsmanager:GetSecretValue", secretArn(d, scheduler, "SecretsKeys"), Map.of(), null, true,
@@ -300,7 +304,7 @@ class IamIntentTest {
         add(p + "airflow delete raw bucket", airflow, "delete a data-lake bucket",
                 "s3:DeleteBucket", raw, Map.of(), null, false, null, null, true);
         add(p + "airflow read other environment", airflow, "read the other environment's raw data",
-                "s3:GetObject", otherRaw + "/samples/vendas/2025-09-01/dados_vendas.csv", Map.of(), null, false, null, null, false);
+                "s3:GetObject", otherRaw + "/samples/vendas/data_venda=2025-09-01/dados_vendas.csv", Map.of(), null, false, null, null, false);
         if (!d.resources(scheduler, "AWS::EC2::Volume").isEmpty()) {
             String volume = "arn:aws:ec2:" + REGION + ":" + ACCOUNT + ":volume/" + d.ref(scheduler, d.logicalId(scheduler, "AWS::EC2::Volume", "DataVolume"));
             String previous = "arn:aws:ec2:" + REGION + ":" + ACCOUNT + ":instance/i-0previous0000000";
@@ -343,7 +347,12 @@ class IamIntentTest {
 
         // EMR cluster nodes: the Spark job and the cluster's own logs.
         add(p + "nodes read input", nodes, "read raw input (Spark job)",
-                "s3:GetObject", raw + "/samples/vendas/2025-09-01/dados_vendas.csv", Map.of(), null, true, SPARK_JOB, "csv(", true);
+                "s3:GetObject", raw + "/samples/vendas/data_venda=2025-09-01/dados_vendas.csv", Map.of(), null, true, SPARK_SQL, "USING csv", true);
+        add(p + "nodes list input", nodes, "list the date's input folder (Spark job)",
+                "s3:ListBucket", raw, Map.of("s3:prefix", "samples/vendas/data_venda=2025-09-01/"), null, true, SPARK_SQL,
+                "path '${vendas.input_path}'", false);
+        add(p + "nodes read job SQL", nodes, "read the job's SQL from artifacts/jobs/",
+                "s3:GetObject", artifacts + "/jobs/processar_vendas.sql", Map.of(), null, true, DAG, "\"s3://{{ var.value.artifacts_bucket }}/\" + JOB_SQL_KEY", false);
         add(p + "nodes read job", nodes, "read the Spark job from artifacts/jobs/",
                 "s3:GetObject", artifacts + "/jobs/processar_vendas.py", Map.of(), null, true, DAG, "\"s3://{{ var.value.artifacts_bucket }}/\" + JOB_KEY", false);
         add(p + "nodes write curated", nodes, "write curated Parquet (Spark job)",
@@ -352,6 +361,9 @@ class IamIntentTest {
         add(p + "nodes replace partition", nodes, "delete the partition it overwrites (dynamic partition overwrite)",
                 "s3:DeleteObject", curated + "/vendas_por_vendedor/run_date=2025-09-01/part-0000.parquet", Map.of(), null, true,
                 SPARK_JOB, "partitionOverwriteMode", false);
+        add(p + "nodes write rejects", nodes, "write rejected rows with their reason (Spark job)",
+                "s3:PutObject", curated + "/rejects/vendas_por_vendedor/run_date=2025-09-01/part-0000.csv", Map.of(), null, true,
+                SPARK_JOB, "vendas_rejeitadas\").write", true);
         add(p + "nodes write cluster logs", nodes, "write cluster logs to logs/emr/",
                 "s3:PutObject", logs + "/emr/j-2AXXXXXXGAPLF/steps/s-1/stderr.gz", Map.of(), null, true, DAG, "\"LogUri\"", false);
         add(p + "nodes write raw", nodes, "write into the raw zone",

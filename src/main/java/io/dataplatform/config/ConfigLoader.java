@@ -210,12 +210,14 @@ public final class ConfigLoader {
         boolean inTransit = emr.bool("inTransitEncryption", false);
         Optional<String> certificates = Optional.ofNullable(emr.string("tlsCertificatesKey", null, S3_KEY,
                 "the key of a .zip of PEM certificates in the artifacts bucket, e.g. emr/tls/certs.zip"));
+        int maxRejectPercent = emr.integer("maxRejectPercent", 5, 0, 100);
         emr.rejectUnknownKeys();
         if (inTransit && certificates.isEmpty()) {
             emr.problem("inTransitEncryption", "needs tlsCertificatesKey: EMR in-transit encryption requires PEM "
                     + "certificates (see README, EMR security configuration)");
         }
-        return new EmrConfig(release, primary, core, coreCount, spotCore, idle, inTransit, certificates);
+        return new EmrConfig(release, primary, core, coreCount, spotCore, idle, inTransit, certificates,
+                maxRejectPercent);
     }
 
     private static MonitoringConfig readMonitoring(ConfigSection m) {

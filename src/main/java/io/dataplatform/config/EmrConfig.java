@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param idleTimeoutMinutes    EMR auto-termination after this long idle (the DAG terminates first)
  * @param inTransitEncryption   TLS between cluster nodes; needs {@code tlsCertificatesKey}
  * @param tlsCertificatesKey    key in the artifacts bucket of the PEM certificates zip
+ * @param maxRejectPercent      sample pipeline: a run fails when more than this percent of its
+ *                              input rows are rejected (0: any rejected row fails it)
  */
 public record EmrConfig(
         String releaseLabel,
@@ -22,5 +24,6 @@ public record EmrConfig(
         boolean spotCore,
         int idleTimeoutMinutes,
         boolean inTransitEncryption,
-        Optional<String> tlsCertificatesKey) {
+        Optional<String> tlsCertificatesKey,
+        int maxRejectPercent) {
 }

@@ -42,6 +42,7 @@ public final class PipelineVariables {
         vars.put("emr_core_instance_count", String.valueOf(cluster.coreInstanceCount()));
         vars.put("emr_core_market", cluster.spotCore() ? "SPOT" : "ON_DEMAND");
         vars.put("emr_idle_timeout_seconds", String.valueOf(cluster.idleTimeoutMinutes() * 60));
+        vars.put("pipeline_max_reject_percent", String.valueOf(cluster.maxRejectPercent()));
         return vars;
     }
 

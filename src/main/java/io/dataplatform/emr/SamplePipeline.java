@@ -12,8 +12,9 @@ import software.constructs.Construct;
 import software.constructs.IConstruct;
 
 /**
- * Ships the sample pipeline: the DAG to {@code artifacts/dags/}, the Spark job to
- * {@code artifacts/jobs/} and the sample CSV to {@code raw/samples/}. Each deployment only
+ * Ships the sample pipeline: the DAG to {@code artifacts/dags/}, the Spark job (driver and SQL) to
+ * {@code artifacts/jobs/} and the sample CSVs, one folder per sale date, to
+ * {@code raw/samples/vendas/data_venda=YYYY-MM-DD/}. Each deployment only
  * writes its own files under its own prefix and never prunes, so users' DAGs, jobs and data
  * next to them are never deleted; the files stay when the stack is deleted.
  */
