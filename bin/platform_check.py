@@ -18,7 +18,8 @@ DONE = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"}
 HOST_ALARMS = ("airflow-cpu", "airflow-memory", "airflow-disk", "airflow-scheduler-heartbeat")
 BACKUP_TAG = "DataPlatformBackup"
 SAMPLE_FILES = (("artifacts", "dags/pipeline_emr.py", "the sample DAG"),
-                ("raw", "samples/vendas/dados_vendas.csv", "the sample data"))
+                ("artifacts", "jobs/processar_vendas.sql", "the sample job's SQL"),
+                ("raw", "samples/vendas/data_venda=2025-09-01/dados_vendas.csv", "the sample data"))
 
 
 class Result:
