@@ -13,7 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CALLS = ROOT / "src/main/resources/check/pipeline-calls.json"
-STACKS = ("network", "datalake", "emr", "scheduler", "monitoring")
+STACKS = ("network", "datalake", "emr", "query", "scheduler", "monitoring")
 DONE = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"}
 HOST_ALARMS = ("airflow-cpu", "airflow-memory", "airflow-disk", "airflow-scheduler-heartbeat")
 BACKUP_TAG = "DataPlatformBackup"

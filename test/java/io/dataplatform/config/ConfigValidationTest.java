@@ -135,7 +135,7 @@ class ConfigValidationTest {
     @Test
     void unknownKeysAreRejectedAtEveryLevel() {
         assertThat(devProblems("netwrok", Map.of())).containsExactly(
-                DEV + "netwrok: unknown key; allowed keys here: account, dataLake, emr, monitoring, network, production, region, removalPolicy, scheduler, tags");
+                DEV + "netwrok: unknown key; allowed keys here: account, dataLake, emr, monitoring, network, production, query, region, removalPolicy, scheduler, tags");
         assertThat(devProblems("network.azCuont", 3)).singleElement().asString()
                 .startsWith(DEV + "network.azCuont: unknown key; allowed keys here: availabilityZones, azCount,");
         assertThat(devProblems("dataLake.buckets.raw.standardIADays", 40)).singleElement().asString()
@@ -295,6 +295,15 @@ class ConfigValidationTest {
                 DEV + "tags.Project: is set by the platform itself; reserved tag keys: Environment, Project");
         assertThat(devProblems("tags", Map.of("aws:owner", "x"))).containsExactly(
                 DEV + "tags.aws:owner: tag keys must be 1-128 characters and must not start with \"aws:\"");
+    }
+
+    @Test
+    void queryDefaultsCapAQueryAtAGigabyteAndKeepResultsAWeek() {
+        QueryConfig query = ConfigLoader.load(platform(), "dev", Map.of()).query();
+        assertThat(query).isEqualTo(new QueryConfig(1000, 7, "2025-09-01"));
+        assertThat(query.bytesScannedCutoff()).isEqualTo(1_000_000_000L);
+        // Athena's own minimum (botocore: BytesScannedCutoffValue min 10000000) is the smallest accepted.
+        assertThat(QueryConfig.MIN_CUTOFF_MB * 1_000_000L).isEqualTo(10_000_000L);
     }
 
     @Test

@@ -62,6 +62,9 @@ class PipelineVariablesTest {
         assertThat(dag).contains("JOB_KEY = \"" + SamplePipeline.JOBS_PREFIX + "processar_vendas.py\"")
                 .contains("JOB_SQL_KEY = \"" + SamplePipeline.JOBS_PREFIX + "processar_vendas.sql\"")
                 .contains("INPUT_PREFIX = \"" + SamplePipeline.SAMPLES_PREFIX + "vendas/\"")
+                // Where the catalog tables look (SampleJobOutput) is where the DAG tells the job to write.
+                .contains("OUTPUT_PREFIX = \"" + SampleJobOutput.PREFIX.replaceAll("/$", "") + "\"")
+                .contains("REJECTS_PREFIX = \"" + SampleJobOutput.REJECTS_PREFIX.replaceAll("/$", "") + "\"")
                 .containsPattern("EmrTerminateJobFlowOperator\\((?s)[^)]*trigger_rule=\"all_done\"")
                 .contains("\"AutoTerminationPolicy\"")
                 .contains("{\"Key\": \"for-use-with-amazon-emr-managed-policies\", \"Value\": \"true\"}")

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -269,11 +270,21 @@ public class SalesJobOnSpark {
     }
 
     @Test
-    void theOutputSchemaIsFixed() throws IOException {
+    void theOutputIsWhatTheCatalogTablesDeclare() throws IOException {
         Path output = work.resolve("curated");
-        runJob(input("one", "2025-09-01,Mouse,1,10.00,Ana"), output, work.resolve("rejects"), "2025-09-01", 0);
-        assertThat(spark.read().parquet(output.toString()).schema().simpleString()).isEqualTo(
-                "struct<vendedor:string,total_quantidade:bigint,total_receita:decimal(18,2),total_transacoes:bigint,"
-                        + "ticket_medio:decimal(18,2),run_date:date>");
+        Path rejects = work.resolve("rejects");
+        runJob(input("one", "2025-09-01,Mouse,1,10.00,Ana", "2025-09-01,Mouse,x,10.00,Ana"), output, rejects, "2025-09-01", 50);
+        // The Parquet files of a partition hold exactly the sales table's columns (query stack: CuratedCatalog).
+        String declared = SampleJobOutput.COLUMNS.stream().map(c -> c.name() + ":" + c.type())
+                .collect(Collectors.joining(",", "struct<", ">"));
+        assertThat(spark.read().parquet(output.resolve("run_date=2025-09-01").toString()).schema().simpleString())
+                .isEqualTo(declared);
+        // The rejects CSV's header names the rejects table's columns, in order (the table skips that line).
+        Path csv;
+        try (Stream<Path> files = Files.list(rejects.resolve("run_date=2025-09-01"))) {
+            csv = files.filter(f -> f.getFileName().toString().endsWith(".csv")).findFirst().orElseThrow();
+        }
+        assertThat(Files.readAllLines(csv).get(0)).isEqualTo(SampleJobOutput.REJECTS_COLUMNS.stream()
+                .map(SampleJobOutput.Column::name).collect(Collectors.joining(",")));
     }
 }

@@ -380,6 +380,46 @@ class IamIntentTest {
         add(p + "nodes decrypt local disks", nodes, "use the disk key for local-disk encryption",
                 "kms:GenerateDataKey", diskKey, Map.of(), keyPolicy, true, null, null, false);
 
+        // Analysts (whoever gets the query stack's managed policy): the curated zone through the workgroup.
+        String query = "dataplat-" + env + "-query";
+        Principal analyst = Principal.managedPolicy(d, "analysts (AnalystPolicy)", query, "AnalystsPolicy",
+                "arn:aws:iam::" + ACCOUNT + ":role/analyst");
+        String athena = "arn:aws:athena:" + REGION + ":" + ACCOUNT + ":workgroup/";
+        String glue = "arn:aws:glue:" + REGION + ":" + ACCOUNT + ":";
+        String database = "dataplat_" + env + "_curated";
+        String otherDatabase = "dataplat_" + other + "_curated";
+        String results = bucketArn(d, query, "AthenaResultsBucket");
+        add(p + "analyst query workgroup", analyst, "run a query in the environment's workgroup",
+                "athena:StartQueryExecution", athena + "dataplat-" + env + "-analytics", Map.of(), null, true, null, null, true);
+        add(p + "analyst read results", analyst, "read a query's results",
+                "athena:GetQueryResults", athena + "dataplat-" + env + "-analytics", Map.of(), null, true, null, null, false);
+        add(p + "analyst query primary", analyst, "run a query in another workgroup (primary: no cutoff, no enforced settings)",
+                "athena:StartQueryExecution", athena + "primary", Map.of(), null, false, null, null, true);
+        add(p + "analyst query other environment", analyst, "run a query in the other environment's workgroup",
+                "athena:StartQueryExecution", athena + "dataplat-" + other + "-analytics", Map.of(), null, false, null, null, false);
+        add(p + "analyst table definition", analyst, "read a curated table's definition (Glue)",
+                "glue:GetTable", glue + "table/" + database + "/vendas_por_vendedor", Map.of(), null, true, null, null, true);
+        add(p + "analyst database definition", analyst, "read the curated database's definition (Glue)",
+                "glue:GetDatabase", glue + "database/" + database, Map.of(), null, true, null, null, false);
+        add(p + "analyst other database", analyst, "read a table of another database",
+                "glue:GetTable", glue + "table/" + otherDatabase + "/vendas_por_vendedor", Map.of(), null, false, null, null, false);
+        add(p + "analyst delete table", analyst, "delete a curated table",
+                "glue:DeleteTable", glue + "table/" + database + "/vendas_por_vendedor", Map.of(), null, false, null, null, true);
+        add(p + "analyst read curated", analyst, "read curated Parquet (the query's data)",
+                "s3:GetObject", curated + "/vendas_por_vendedor/run_date=2025-09-01/part-0000.parquet", Map.of(), null, true,
+                null, null, true);
+        add(p + "analyst write curated", analyst, "write into the curated zone",
+                "s3:PutObject", curated + "/vendas_por_vendedor/run_date=2025-09-01/x.parquet", Map.of(), null, false, null, null, true);
+        add(p + "analyst read raw", analyst, "read the raw zone",
+                "s3:GetObject", raw + "/samples/vendas/data_venda=2025-09-01/dados_vendas.csv", Map.of(), null, false, null, null, true);
+        add(p + "analyst write results", analyst, "write query results (Athena writes them with the caller's credentials)",
+                "s3:PutObject", results + "/athena/0f1e2d3c.csv", Map.of(), null, true, null, null, true);
+        add(p + "analyst write results bucket elsewhere", analyst, "write elsewhere in the results bucket",
+                "s3:PutObject", results + "/other/x.csv", Map.of(), null, false, null, null, false);
+        // Nothing on EMR reads the catalog (Athena projects the partitions): the nodes get no Glue access.
+        add(p + "nodes catalog", nodes, "read the curated catalog (nothing on the cluster needs it)",
+                "glue:GetTable", glue + "table/" + database + "/vendas_por_vendedor", Map.of(), null, false, null, null, true);
+
         // EMR service role: launching the nodes.
         add(p + "service passes nodes role", service, "pass the nodes' role to EC2 when it launches instances",
                 "iam:PassRole", nodesRole, Map.of("iam:PassedToService", "ec2.amazonaws.com"), null, true, null, null, true);

@@ -53,6 +53,18 @@ public record Principal(String label, String arn, List<Map<String, Object>> iden
                 map(deployment.resolve(stack, role.get("AssumeRolePolicyDocument"))), managed);
     }
 
+    /**
+     * Whoever a customer managed policy of {@code deployment} is attached to (the policy attaches to
+     * nobody itself): that policy as the only identity policy of a role {@code arn}.
+     */
+    public static Principal managedPolicy(FakeDeployment deployment, String label, String stack, String logicalIdPrefix,
+                                          String arn) {
+        String logicalId = deployment.logicalId(stack, "AWS::IAM::ManagedPolicy", logicalIdPrefix);
+        Map<String, Object> props = map(deployment.resources(stack, "AWS::IAM::ManagedPolicy").get(logicalId).get("Properties"));
+        return new Principal(label, arn, List.of(policy(stack + "/" + logicalId, deployment.resolve(stack, props.get("PolicyDocument")))),
+                Map.of(), List.of());
+    }
+
     private static Map<String, Object> policy(String name, Object document) {
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("name", name);

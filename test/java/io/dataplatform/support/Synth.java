@@ -68,6 +68,7 @@ public final class Synth {
                 template(assembly, platformStacks.network()),
                 template(assembly, platformStacks.dataLake()),
                 template(assembly, platformStacks.emr()),
+                template(assembly, platformStacks.query()),
                 template(assembly, platformStacks.scheduler()),
                 template(assembly, platformStacks.monitoring()));
     }
@@ -79,7 +80,7 @@ public final class Synth {
 
     /** The result of one synthesis. */
     public record Synthesized(PlatformConfig config, Platform platform, CloudAssembly assembly, Template network,
-                              Template dataLake, Template emr, Template scheduler, Template monitoring) {
+                              Template dataLake, Template emr, Template query, Template scheduler, Template monitoring) {
 
         /** The template of any stack of this synthesis. */
         public Template template(Stack stack) {
@@ -91,6 +92,7 @@ public final class Synth {
             all.put("network", network);
             all.put("datalake", dataLake);
             all.put("emr", emr);
+            all.put("query", query);
             all.put("scheduler", scheduler);
             all.put("monitoring", monitoring);
             return all;

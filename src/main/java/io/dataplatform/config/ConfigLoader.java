@@ -1,5 +1,8 @@
 package io.dataplatform.config;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -37,6 +40,7 @@ public final class ConfigLoader {
     private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[a-z0-9.]+");
     private static final Pattern S3_KEY = Pattern.compile("[A-Za-z0-9!_.*'()/-]{1,1024}\\.zip");
     static final String DEFAULT_EMR_RELEASE = "emr-7.13.0";
+    private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     static final String DEFAULT_AIRFLOW = "3.3.2";
     private static final Pattern AIRFLOW_VERSION = Pattern.compile("3\\.\\d{1,2}\\.\\d{1,2}");
     private static final Pattern PYTHON_VERSION = Pattern.compile("3\\.(10|11|12|13)");
@@ -129,11 +133,12 @@ public final class ConfigLoader {
         NetworkConfig network = readNetwork(env.section("network"), account, region);
         DataLakeConfig dataLake = readDataLake(env.section("dataLake"));
         EmrConfig emr = readEmr(env.section("emr"));
+        QueryConfig query = readQuery(env.section("query"));
         SchedulerConfig scheduler = readScheduler(env.section("scheduler"), production);
         MonitoringConfig monitoring = readMonitoring(env.section("monitoring"));
         env.rejectUnknownKeys();
         return new PlatformConfig(project, envName, production, account, region, removal, tags, network, dataLake, emr,
-                scheduler, monitoring, delivery);
+                query, scheduler, monitoring, delivery);
     }
 
     private static void validateTag(ConfigSection env, String key, String value) {
@@ -196,6 +201,25 @@ public final class ConfigLoader {
                     + LogRetention.allowedDays() + ", got " + flowLogRetention);
         }
         return new NetworkConfig(cidrText, azCount, azs, natMode, natCount, publicMask, privateMask, flowLogRetention);
+    }
+
+    private static QueryConfig readQuery(ConfigSection query) {
+        int cutoff = query.integer("bytesScannedCutoffMb", 1000, QueryConfig.MIN_CUTOFF_MB, 1_000_000);
+        int expiration = query.integer("resultsExpirationDays", 7, 1, 365);
+        String firstRunDate = query.string("firstRunDate", "2025-09-01", ISO_DATE,
+                "a date yyyy-MM-dd (the first run_date Athena projects)");
+        if (firstRunDate != null && ISO_DATE.matcher(firstRunDate).matches()) {
+            try {
+                if (LocalDate.parse(firstRunDate).isAfter(LocalDate.now(ZoneOffset.UTC))) {
+                    query.problem("firstRunDate", "must not be in the future (Athena projects dates from it to today), got \""
+                            + firstRunDate + "\"");
+                }
+            } catch (DateTimeParseException e) {
+                query.problem("firstRunDate", "must be a real date yyyy-MM-dd, got \"" + firstRunDate + "\"");
+            }
+        }
+        query.rejectUnknownKeys();
+        return new QueryConfig(cutoff, expiration, firstRunDate);
     }
 
     private static EmrConfig readEmr(ConfigSection emr) {

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param removal     what happens to stateful resources on delete
  * @param extraTags   tags added to every resource besides {@code Project} and {@code Environment}
  * @param emr         transient EMR clusters of the sample pipeline
+ * @param query       Glue Data Catalog table and Athena workgroup over the curated zone
  * @param scheduler   the Airflow instance
  * @param monitoring  alarms, dashboard, EMR cluster guard
  * @param delivery    GitHub Actions access (once per account), if configured
@@ -29,6 +30,7 @@ public record PlatformConfig(
         NetworkConfig network,
         DataLakeConfig dataLake,
         EmrConfig emr,
+        QueryConfig query,
         SchedulerConfig scheduler,
         MonitoringConfig monitoring,
         Optional<DeliveryConfig> delivery) {

@@ -44,7 +44,7 @@ public final class DataLakeBucket extends Construct {
                 .autoDeleteObjects(destroy);
         props.accessLogs().ifPresent(logs -> builder
                 .serverAccessLogsBucket(logs)
-                .serverAccessLogsPrefix(ACCESS_LOG_PREFIX + props.role().key() + "/"));
+                .serverAccessLogsPrefix(ACCESS_LOG_PREFIX + props.name() + "/"));
         bucket = builder.build();
     }
 

@@ -56,7 +56,7 @@ public final class DataLakeStack extends PlatformStack {
 
     private DataLakeBucket bucket(BucketRole role, DataLakeConfig lake, PlatformConfig config, Optional<IBucket> accessLogs) {
         return new DataLakeBucket(this, capitalize(role.key()), new DataLakeBucketProps(
-                role, lake.lifecycle(role), lake.abortIncompleteMultipartDays(), config.removal(), accessLogs));
+                role.key(), lake.lifecycle(role), lake.abortIncompleteMultipartDays(), config.removal(), accessLogs));
     }
 
     private static String capitalize(String key) {
