@@ -52,6 +52,30 @@ def dag_constants():
     return namespace
 
 
+# The templated fields the DAG sets, per operator (the Amazon provider's template_fields).
+OPERATORS = {
+    "S3KeySensor": ("bucket_name", "bucket_key"),
+    "EmrCreateJobFlowOperator": ("job_flow_overrides",),
+    "EmrAddStepsOperator": ("job_flow_id", "steps"),
+    "EmrStepSensor": ("job_flow_id", "step_id"),
+    "EmrTerminateJobFlowOperator": ("job_flow_id",),
+}
+
+
+def operator_fields(constants):
+    """{(task_id, field): value} of every templated field of every operator call in the DAG."""
+    fields = {}
+    for node in ast.walk(ast.parse(DAG.read_text())):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in OPERATORS:
+            keywords = {k.arg: k.value for k in node.keywords}
+            task_id = keywords["task_id"].value
+            for field in OPERATORS[node.func.id]:
+                if field in keywords:
+                    value = eval(compile(ast.Expression(keywords[field]), str(DAG), "eval"), {}, dict(constants))
+                    fields[(task_id, field)] = value
+    return fields
+
+
 def renders_native_objects():
     """Whether the DAG asks Airflow for native rendering (else every field renders as a string)."""
     for node in ast.walk(ast.parse(DAG.read_text())):
@@ -73,7 +97,9 @@ def context(logical_date, run_after, run_date=None):
         "var": {"value": VARIABLES},
         "params": {"run_date": run_date},
         "dag_run": DagRun(logical_date, run_after),
-        "task_instance": type("TI", (), {"xcom_pull": staticmethod(lambda task_ids: "j-2AXXXXXXGAPLF")})(),
+        # What the operators push: RunJobFlow's cluster id, AddJobFlowSteps' list of step ids.
+        "task_instance": type("TI", (), {"xcom_pull": staticmethod(
+            lambda task_ids: {"criar_cluster_emr": "j-2AXXXXXXGAPLF", "adicionar_steps_spark": ["s-1STEPID0000"]}[task_ids])})(),
         # Airflow 3 puts ds/ds_nodash in the context only when the run has a logical date.
         **({"ds": logical_date.strftime("%Y-%m-%d"), "ds_nodash": logical_date.strftime("%Y%m%d")} if logical_date else {}),
     }
@@ -150,6 +176,33 @@ class DagTemplatesTest(unittest.TestCase):
         parsed = job.arguments(args[6:])
         self.assertEqual((parsed.run_date, parsed.max_reject_percent), ("2025-09-01", 5))
         self.assertEqual(parsed.input, f"s3://{VARIABLES['raw_bucket']}/samples/vendas/data_venda=2025-09-01/")
+
+    def test_every_templated_field_of_every_operator_renders_to_a_valid_request(self):
+        fields = operator_fields(self.constants)
+        self.assertEqual({task for task, _ in fields}, {"aguardar_entrada", "criar_cluster_emr", "adicionar_steps_spark",
+                                                        "aguardar_step_spark", "terminar_cluster_emr"})
+        s3 = botocore.session.get_session().get_service_model("s3").operation_model("ListObjectsV2").input_shape
+        emr = botocore.session.get_session().get_service_model("emr", api_version="2009-03-31")
+        for case in (SCHEDULED, MANUAL, RERUN):
+            with self.subTest(case[0]):
+                _, logical, after, run_date, date = case
+                ctx = context(logical, after, run_date)
+                r = {key: render(value, ctx, self.env) for key, value in fields.items()}
+                self.assertNotIn("{{", repr(r))
+                # The wildcard sensor lists the date's folder (ListObjectsV2 with the key's fixed prefix).
+                key = r[("aguardar_entrada", "bucket_key")]
+                self.assertEqual(key, f"samples/vendas/data_venda={date}/*.csv")
+                self.assertValid({"Bucket": r[("aguardar_entrada", "bucket_name")], "Prefix": key.split("*")[0]}, s3,
+                                 "ListObjectsV2")
+                self.assertValid(r[("criar_cluster_emr", "job_flow_overrides")], self.run_job_flow, "RunJobFlow")
+                self.assertValid({"JobFlowId": r[("adicionar_steps_spark", "job_flow_id")],
+                                  "Steps": r[("adicionar_steps_spark", "steps")]}, self.add_steps, "AddJobFlowSteps")
+                self.assertValid({"ClusterId": r[("aguardar_step_spark", "job_flow_id")],
+                                  "StepId": r[("aguardar_step_spark", "step_id")]},
+                                 emr.operation_model("DescribeStep").input_shape, "DescribeStep")
+                self.assertEqual(r[("aguardar_step_spark", "step_id")], "s-1STEPID0000")
+                self.assertValid({"JobFlowIds": [r[("terminar_cluster_emr", "job_flow_id")]]},
+                                 emr.operation_model("TerminateJobFlows").input_shape, "TerminateJobFlows")
 
     def test_integers_render_as_integers(self):
         flow, _ = self.rendered(SCHEDULED)
