@@ -414,6 +414,20 @@ class IamIntentTest {
                 "s3:GetObject", raw + "/samples/vendas/data_venda=2025-09-01/dados_vendas.csv", Map.of(), null, false, null, null, true);
         add(p + "analyst write results", analyst, "write query results (Athena writes them with the caller's credentials)",
                 "s3:PutObject", results + "/athena/0f1e2d3c.csv", Map.of(), null, true, null, null, true);
+        add(p + "analyst list workgroups", analyst, "list workgroups (the console's workgroup picker)",
+                "athena:ListWorkGroups", "*", Map.of(), null, true, null, null, false);
+        add(p + "analyst table metadata", analyst, "browse table metadata in the console (AwsDataCatalog)",
+                "athena:GetTableMetadata", "arn:aws:athena:" + REGION + ":" + ACCOUNT + ":datacatalog/AwsDataCatalog",
+                Map.of(), null, true, null, null, false);
+        add(p + "analyst table partitions", analyst, "read a curated table's partitions (Glue)",
+                "glue:GetPartitions", glue + "table/" + database + "/vendas_por_vendedor", Map.of(), null, true, null, null, false);
+        add(p + "analyst list curated", analyst, "list the curated bucket (Athena lists a partition's files)",
+                "s3:ListBucket", curated, Map.of("s3:prefix", "vendas_por_vendedor/run_date=2025-09-01/"), null, true,
+                null, null, false);
+        add(p + "analyst list results", analyst, "list the results bucket",
+                "s3:ListBucket", results, Map.of("s3:prefix", "athena/"), null, true, null, null, false);
+        add(p + "analyst read results object", analyst, "read a result file (GetQueryResults, downloads)",
+                "s3:GetObject", results + "/athena/0f1e2d3c.csv", Map.of(), null, true, null, null, false);
         add(p + "analyst write results bucket elsewhere", analyst, "write elsewhere in the results bucket",
                 "s3:PutObject", results + "/other/x.csv", Map.of(), null, false, null, null, false);
         // Nothing on EMR reads the catalog (Athena projects the partitions): the nodes get no Glue access.
