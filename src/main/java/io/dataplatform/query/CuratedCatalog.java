@@ -94,7 +94,7 @@ public final class CuratedCatalog extends Construct {
                                 .build())
                         .build())
                 .build();
-        table.addDependency(database);
+        table.getNode().addDependency(database);
     }
 
     public String databaseName() {

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.Map;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
 import software.amazon.awssdk.services.emr.EmrClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -39,8 +40,8 @@ public final class ClusterGuardHandler implements RequestHandler<Map<String, Obj
     }
 
     static void publish(GuardRun.Summary summary, GuardSettings settings, SnsClient sns, CloudWatchClient cloudwatch) {
-        cloudwatch.putMetricData(r -> r.namespace(settings.namespace()).metricData(m -> m.metricName(METRIC)
-                .value((double) (summary.dryRun() ? 0 : summary.terminated().size())).unit(StandardUnit.COUNT)));
+        cloudwatch.putMetricData(r -> r.namespace(settings.namespace()).metricData(MetricDatum.builder().metricName(METRIC)
+                .value((double) (summary.dryRun() ? 0 : summary.terminated().size())).unit(StandardUnit.COUNT).build()));
         if (summary.worthReporting()) {
             sns.publish(r -> r.topicArn(settings.topicArn()).subject("EMR cluster guard (" + settings.environment() + ")")
                     .message(summary.text()));
