@@ -144,6 +144,14 @@ class JobDriverTest(unittest.TestCase):
         self.assertEqual(len(statements), 6, statements)
         self.assertTrue(all("CREATE OR REPLACE TEMPORARY VIEW" in s or "CACHE TABLE" in s for s in statements))
 
+    def test_the_driver_is_python_3_9_as_on_emr_7(self):
+        # EMR 7.x runs PySpark drivers on Python 3.9 (Application versions in Amazon EMR 7.x releases);
+        # the grammar check is ast's (best effort: it catches syntax newer than 3.9, such as match).
+        import ast
+        ast.parse(JOB.read_text(), feature_version=(3, 9))
+        with self.assertRaises(SyntaxError):
+            ast.parse("match x:\n    case 1:\n        pass\n", feature_version=(3, 9))
+
     def test_bad_arguments_are_refused_before_spark_starts(self):
         for bad, message in (("--run-date=01/09/2025", "--run-date must be a date"),
                              ("--run-date=2025-9-1", "--run-date must be a date"),
