@@ -4,6 +4,8 @@ import io.dataplatform.Platform;
 import io.dataplatform.config.ConfigLoader;
 import io.dataplatform.config.PlatformConfig;
 import io.dataplatform.core.NagChecks;
+import io.dataplatform.core.PlatformStack;
+import io.dataplatform.core.StackKind;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,13 +66,11 @@ public final class Synth {
         Platform platformStacks = Platform.build(app, config);
         // Templates come from this one synthesis: Template.fromStack would synthesize the app again.
         CloudAssembly assembly = app.synth();
-        return new Synthesized(config, platformStacks, assembly,
-                template(assembly, platformStacks.network()),
-                template(assembly, platformStacks.dataLake()),
-                template(assembly, platformStacks.emr()),
-                template(assembly, platformStacks.query()),
-                template(assembly, platformStacks.scheduler()),
-                template(assembly, platformStacks.monitoring()));
+        Map<String, Template> templates = new LinkedHashMap<>();
+        for (PlatformStack stack : platformStacks.stacks()) {
+            templates.put(stack.kind().key(), template(assembly, stack));
+        }
+        return new Synthesized(config, platformStacks, assembly, templates);
     }
 
     @SuppressWarnings("unchecked")
@@ -78,24 +78,37 @@ public final class Synth {
         return Template.fromJSON((Map<String, Object>) assembly.getStackByName(stack.getStackName()).getTemplate());
     }
 
-    /** The result of one synthesis. */
-    public record Synthesized(PlatformConfig config, Platform platform, CloudAssembly assembly, Template network,
-                              Template dataLake, Template emr, Template query, Template scheduler, Template monitoring) {
+    /** The result of one synthesis; {@code templatesByStack} in deployment order, keyed by stack kind. */
+    public record Synthesized(PlatformConfig config, Platform platform, CloudAssembly assembly,
+                              Map<String, Template> templatesByStack) {
+
+        public Template network() {
+            return templatesByStack.get(StackKind.NETWORK.key());
+        }
+
+        public Template dataLake() {
+            return templatesByStack.get(StackKind.DATALAKE.key());
+        }
+
+        public Template emr() {
+            return templatesByStack.get(StackKind.EMR.key());
+        }
+
+        public Template query() {
+            return templatesByStack.get(StackKind.QUERY.key());
+        }
+
+        public Template scheduler() {
+            return templatesByStack.get(StackKind.SCHEDULER.key());
+        }
+
+        public Template monitoring() {
+            return templatesByStack.get(StackKind.MONITORING.key());
+        }
 
         /** The template of any stack of this synthesis. */
         public Template template(Stack stack) {
             return Synth.template(assembly, stack);
-        }
-
-        public Map<String, Template> templatesByStack() {
-            Map<String, Template> all = new LinkedHashMap<>();
-            all.put("network", network);
-            all.put("datalake", dataLake);
-            all.put("emr", emr);
-            all.put("query", query);
-            all.put("scheduler", scheduler);
-            all.put("monitoring", monitoring);
-            return all;
         }
     }
 }

@@ -21,6 +21,7 @@ public abstract class PlatformStack extends Stack {
 
     private final PlatformConfig config;
     private final Naming naming;
+    private final StackKind kind;
 
     protected PlatformStack(Construct scope, StackKind kind, PlatformConfig config) {
         super(scope, new Naming(config).stackName(kind), StackProps.builder()
@@ -32,6 +33,7 @@ public abstract class PlatformStack extends Stack {
                 .build());
         this.config = config;
         this.naming = new Naming(config);
+        this.kind = kind;
         standardTags(config).forEach((key, value) -> Tags.of(this).add(key, value));
     }
 
@@ -59,6 +61,10 @@ public abstract class PlatformStack extends Stack {
     /** A stack output with a description (shown by {@code aws cloudformation describe-stacks}). */
     protected void output(String id, String value, String description) {
         new CfnOutput(this, id, CfnOutputProps.builder().value(value).description(description).build());
+    }
+
+    public StackKind kind() {
+        return kind;
     }
 
     public PlatformConfig config() {
