@@ -127,7 +127,9 @@ class QueryStackTest {
     @Test
     void theAnalystPolicyIsAttachedToNobodyAndNamedForTheEnvironment() {
         Map<String, Object> policy = properties(resources(query("dev"), "AWS::IAM::ManagedPolicy").values().iterator().next());
-        assertThat(policy.get("ManagedPolicyName")).isEqualTo("dataplat-dev-analysts");
+        // IAM names are account-wide: the region keeps dev in two regions of one account apart.
+        assertThat(policy.get("ManagedPolicyName")).isEqualTo(Map.of("Fn::Join", List.of("",
+                List.of("dataplat-dev-analysts-", Map.of("Ref", "AWS::Region")))));
         assertThat(policy).doesNotContainKeys("Roles", "Users", "Groups");
         assertThat(list(map(policy.get("PolicyDocument")).get("Statement"))).allSatisfy(s ->
                 assertThat(map(s).get("Effect")).isEqualTo("Allow"));

@@ -30,7 +30,16 @@ public final class Naming {
      * 12 + 11 + 15 = 58 characters: within IAM's 64 for role names.
      */
     public String emrNodesRoleName() {
-        return resourceName("emr-nodes-") + Aws.REGION;
+        return accountWideName("emr-nodes");
+    }
+
+    /**
+     * A name for an IAM resource we name ourselves: IAM names are account-wide, so the region keeps
+     * the same environment in two regions of one account apart, e.g.
+     * {@code dataplat-dev-analysts-eu-west-1}.
+     */
+    public String accountWideName(String suffix) {
+        return resourceName(suffix + "-") + Aws.REGION;
     }
 
     /** A name for a resource that needs one chosen by us, e.g. {@code dataplat-dev-vpc-flow-logs}. */

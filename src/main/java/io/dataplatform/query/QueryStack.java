@@ -21,7 +21,7 @@ public final class QueryStack extends PlatformStack {
         catalog = new CuratedCatalog(this, "Catalog", buckets.curated(), databaseName(config),
                 config.query().firstRunDate());
         workgroup = new QueryWorkgroup(this, "Athena", config, naming().resourceName("analytics"));
-        AnalystPolicy analysts = new AnalystPolicy(this, "Analysts", naming().resourceName("analysts"), workgroup,
+        AnalystPolicy analysts = new AnalystPolicy(this, "Analysts", naming().accountWideName("analysts"), workgroup,
                 catalog.databaseName(), buckets.curated());
 
         output("DatabaseName", catalog.databaseName(), "Glue database of the curated zone");
