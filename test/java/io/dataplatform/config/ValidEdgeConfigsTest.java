@@ -47,6 +47,7 @@ class ValidEdgeConfigsTest {
         return switch (stack) {
             case "network" -> resources(s.network(), type).values();
             case "datalake" -> resources(s.dataLake(), type).values();
+            case "query" -> resources(s.query(), type).values();
             case "scheduler" -> resources(s.scheduler(), type).values();
             default -> throw new IllegalArgumentException(stack);
         };
@@ -102,6 +103,16 @@ class ValidEdgeConfigsTest {
             new Edge("Intelligent-Tiering on curated", 1, "dev.dataLake.buckets.curated.intelligentTiering=true & "
                     + "dev.dataLake.buckets.curated.standardIaDays=null",
                     s -> assertThat(bucket(s, "CuratedBucket")).contains("INTELLIGENT_TIERING").doesNotContain("STANDARD_IA")),
+            new Edge("the largest scan cutoff, an early first run date, results kept a year", 1,
+                    "dev.query.bytesScannedCutoffMb=1000000 & dev.query.firstRunDate=\"2020-01-01\" & "
+                            + "dev.query.resultsExpirationDays=365", s -> {
+                // 10^12 bytes is past a 32-bit integer: CloudFormation validation (on in every synthesis) takes it.
+                assertThat(of(s, "query", "AWS::Athena::WorkGroup")).singleElement().satisfies(wg -> assertThat(
+                        String.valueOf(properties(wg).get("WorkGroupConfiguration"))).contains("BytesScannedCutoffPerQuery=1000000000000"));
+                assertThat(of(s, "query", "AWS::Glue::Table")).hasSize(2).allSatisfy(t -> assertThat(String.valueOf(properties(t)))
+                        .contains("projection.run_date.range=2020-01-01,NOW"));
+                assertThat(String.valueOf(of(s, "query", "AWS::S3::Bucket"))).contains("ExpirationInDays=365");
+            }),
             new Edge("NAT gateway in dev, no off-hours schedule", 1, "dev.network.natMode=\"gateway\" & dev.network.natCount=1 & "
                     + "dev.scheduler.offHours.enabled=false", s -> {
                 assertThat(of(s, "network", "AWS::EC2::NatGateway")).hasSize(1);

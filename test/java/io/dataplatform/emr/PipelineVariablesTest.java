@@ -78,7 +78,8 @@ class PipelineVariablesTest {
     void variableValuesComeFromTheStacksAndConfig() {
         var vars = Synth.fixture("prod").platform().emr().airflowVariables();
         assertThat(vars).containsEntry("emr_release_label", "emr-7.13.0").containsEntry("emr_core_market", "SPOT")
-                .containsEntry("emr_idle_timeout_seconds", "1800").containsEntry("platform_environment", "prod");
+                .containsEntry("emr_idle_timeout_seconds", "1800").containsEntry("platform_environment", "prod")
+                .containsEntry("pipeline_max_reject_percent", "5");
         assertThat(PipelineVariables.environmentVariable("emr_log_uri")).isEqualTo("AIRFLOW_VAR_EMR_LOG_URI");
     }
 }
