@@ -11,7 +11,9 @@ Run: /usr/bin/python3 test/pipeline/test_dag.py   (DagTemplatesTest runs it in `
 """
 import ast
 import datetime
+import json
 import pathlib
+import re
 import unittest
 
 import botocore.session
@@ -217,6 +219,35 @@ class DagTemplatesTest(unittest.TestCase):
         self.assertEqual(tags["for-use-with-amazon-emr-managed-policies"], "true")
         self.assertEqual((tags["Project"], tags["Environment"]), ("dataplat", "dev"))
         self.assertEqual(flow["JobFlowRole"], VARIABLES["emr_instance_profile"])
+
+    def test_the_emr_alarms_select_the_clusters_the_dag_starts(self):
+        # The dev synth (its snapshot, which SnapshotTest keeps equal to the synth): the scheduler's
+        # AIRFLOW_VAR_* give the tags, the monitoring stack's EMR alarms filter on tags. Every condition of
+        # each alarm's WHERE clause must hold for the rendered cluster, or its metrics never reach the alarm.
+        snapshots = ROOT / "test/resources/snapshots/dev"
+        scheduler = (snapshots / "scheduler.json").read_text()
+        variables = dict(VARIABLES)
+        for name in ("platform_project", "platform_environment"):
+            found = re.search("AIRFLOW_VAR_" + name.upper() + r"=([a-z0-9-]+)", scheduler)
+            self.assertIsNotNone(found, f"the scheduler no longer sets AIRFLOW_VAR_{name.upper()}")
+            variables[name] = found.group(1)
+        _, logical, after, run_date, _ = SCHEDULED
+        ctx = dict(context(logical, after, run_date), var={"value": variables})
+        tags = {t["Key"]: t["Value"] for t in render(self.constants["JOB_FLOW_OVERRIDES"], ctx, self.env)["Tags"]}
+        monitoring = json.loads((snapshots / "monitoring.json").read_text())
+        queries = {r["Properties"]["AlarmName"]: r["Properties"]["Metrics"][0]["Expression"]
+                   for r in monitoring["Resources"].values()
+                   if r["Type"] == "AWS::CloudWatch::Alarm" and "AWS/ElasticMapReduce" in json.dumps(r["Properties"].get("Metrics", ""))}
+        self.assertEqual(len(queries), 4, queries)
+        for name, query in queries.items():
+            with self.subTest(name):
+                where = re.fullmatch(r'SELECT \w+\(\w+\) FROM SCHEMA\("AWS/ElasticMapReduce", JobFlowId\) WHERE (.+) '
+                                     r'GROUP BY JobFlowId ORDER BY \w+\(\) DESC', query)
+                self.assertIsNotNone(where, f"{name}: not a per-cluster query filtered by tags: {query}")
+                for condition in where.group(1).split(" AND "):
+                    tag = re.fullmatch(r"tag\.([A-Za-z][A-Za-z0-9_]*) = '([^']*)'", condition)
+                    self.assertIsNotNone(tag, f"{name}: condition this test cannot judge: {condition}")
+                    self.assertEqual(tags.get(tag.group(1)), tag.group(2), f"{name}: {condition}, cluster tags {tags}")
 
     def test_no_no_op_or_unused_fields(self):
         flow, _ = self.rendered(SCHEDULED)

@@ -509,7 +509,8 @@ class ConfigValidationTest {
     @Test
     void monitoringDefaultsAndRulesAreChecked() {
         MonitoringConfig m = ConfigLoader.load(platform(), "dev", Map.of()).monitoring();
-        assertThat(m).isEqualTo(new MonitoringConfig(List.of(), 80, 90, 85, 80, 1024, 10, 30, 6, false));
+        assertThat(m).isEqualTo(new MonitoringConfig(List.of(), 80, 90, 85, 80, 1024, 10, 30, 6, false,
+                io.dataplatform.config.EmrAlarmScope.PLATFORM));
         assertThat(devProblems("monitoring.alarmEmails", List.of("oncall"))).containsExactly(
                 DEV + "monitoring.alarmEmails[0]: must be an e-mail address, got \"oncall\"");
         assertThat(devProblems("monitoring.cpuPercent", 120)).containsExactly(
@@ -533,6 +534,8 @@ class ConfigValidationTest {
                 DEV + "monitoring.guardRateMinutes: must be a whole number from 1 to 1440, got 1441");
         assertThat(devProblems("monitoring.guardDryRun", "yes")).containsExactly(
                 DEV + "monitoring.guardDryRun: must be true or false, got the string \"yes\"");
+        assertThat(devProblems("monitoring.emrAlarmScope", "tags")).containsExactly(
+                DEV + "monitoring.emrAlarmScope: must be one of platform | account, got \"tags\"");
         assertThat(devProblems("monitoring.alarmEmail", List.of())).singleElement().asString()
                 .startsWith(DEV + "monitoring.alarmEmail: unknown key; allowed keys here: alarmEmails, cpuPercent,");
     }

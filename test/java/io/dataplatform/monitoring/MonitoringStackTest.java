@@ -111,8 +111,11 @@ class MonitoringStackTest {
     @Test
     void emrAlarmsAlarmPerClusterWithMultiTimeSeriesMetricsInsightsQueries() {
         // GROUP BY JobFlowId: every cluster is a contributor of its own, notified on its own, so one
-        // cluster that stays idle cannot hide another (a plain MAX over all clusters did).
-        String perCluster = " FROM SCHEMA(\"AWS/ElasticMapReduce\", JobFlowId) GROUP BY JobFlowId ORDER BY ";
+        // cluster that stays idle cannot hide another (a plain MAX over all clusters did). WHERE tag.…:
+        // only this platform's clusters (the documented tag filter of Metrics Insights; test_dag.py checks
+        // that the clusters the sample DAG starts carry exactly these tags).
+        String perCluster = " FROM SCHEMA(\"AWS/ElasticMapReduce\", JobFlowId) WHERE tag.Project = 'dataplat'"
+                + " AND tag.Environment = 'dev' GROUP BY JobFlowId ORDER BY ";
         Map<String, Object> idle = alarm("emr-cluster-idle");
         assertThat(query(idle)).isEqualTo("SELECT MAX(IsIdle)" + perCluster + "MAX() DESC");
         assertThat(idle).containsEntry("EvaluationPeriods", 6).containsEntry("TreatMissingData", "notBreaching")
@@ -242,6 +245,28 @@ class MonitoringStackTest {
                 "resources", List.of(Map.of("Fn::GetAtt", List.of("EmrClusterIdle", "Arn"))),
                 "detail", Map.of("state", Map.of("value", List.of("ALARM"))))));
         dev().resourceCountIs("AWS::Lambda::Permission", 2);
+    }
+
+    @Test
+    void everyEmrQueryWatchesOnlyThisPlatformsClusters() {
+        // Alarms and dashboard widgets alike: no query over EMR's metrics without the platform's tag filter.
+        // Map.toString keeps the strings raw; the dashboard body escapes its quotes once more: drop escapes.
+        String template = dev().toJSON().toString().replace("\\", "");
+        String from = "SCHEMA(\"AWS/ElasticMapReduce\", JobFlowId)";
+        int queries = template.split(java.util.regex.Pattern.quote(from), -1).length - 1;
+        int scoped = template.split(java.util.regex.Pattern.quote(from + " WHERE tag.Project = 'dataplat' AND tag.Environment = 'dev'"), -1).length - 1;
+        assertThat(queries).as("4 alarms, 7 dashboard queries").isEqualTo(4 + 7);
+        assertThat(scoped).isEqualTo(queries);
+    }
+
+    @Test
+    void emrAlarmScopeAccountWatchesEveryClusterOfTheAccount() {
+        var account = io.dataplatform.config.ConfigLoader.load(
+                with(Fixture.platform(), "environments.dev.monitoring.emrAlarmScope", "account"), "dev", Map.of());
+        assertThat(EmrQueries.of(account).perCluster("MAX", "IsIdle"))
+                .isEqualTo("SELECT MAX(IsIdle) FROM SCHEMA(\"AWS/ElasticMapReduce\", JobFlowId) GROUP BY JobFlowId ORDER BY MAX() DESC");
+        assertThat(EmrQueries.of(account).overall("SUM", "AppsRunning"))
+                .isEqualTo("SELECT SUM(AppsRunning) FROM SCHEMA(\"AWS/ElasticMapReduce\", JobFlowId)");
     }
 
     @Test

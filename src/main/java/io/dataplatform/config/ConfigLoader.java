@@ -259,8 +259,9 @@ public final class ConfigLoader {
         int idle = m.integer("guardMaxIdleMinutes", 30, 5, 10080);
         int age = m.integer("guardMaxAgeHours", 6, 1, 168);
         boolean dryRun = m.bool("guardDryRun", false);
+        EmrAlarmScope emrScope = m.choice("emrAlarmScope", EmrAlarmScope.PLATFORM, EmrAlarmScope.class);
         m.rejectUnknownKeys();
-        return new MonitoringConfig(emails, cpu, memory, disk, hdfs, rawGb, rate, idle, age, dryRun);
+        return new MonitoringConfig(emails, cpu, memory, disk, hdfs, rawGb, rate, idle, age, dryRun, emrScope);
     }
 
     private static DeliveryConfig readDelivery(ConfigSection d) {

@@ -15,6 +15,7 @@ import java.util.List;
  * @param guardMaxIdleMinutes         the guard terminates clusters idle longer than this
  * @param guardMaxAgeHours            the guard terminates clusters older than this
  * @param guardDryRun                 the guard only reports
+ * @param emrAlarmScope               which EMR clusters the EMR alarms and dashboard watch
  */
 public record MonitoringConfig(
         List<String> alarmEmails,
@@ -26,7 +27,8 @@ public record MonitoringConfig(
         int guardRateMinutes,
         int guardMaxIdleMinutes,
         int guardMaxAgeHours,
-        boolean guardDryRun) {
+        boolean guardDryRun,
+        EmrAlarmScope emrAlarmScope) {
 
     public MonitoringConfig {
         alarmEmails = List.copyOf(alarmEmails);

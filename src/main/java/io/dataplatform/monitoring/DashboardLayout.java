@@ -22,7 +22,7 @@ final class DashboardLayout {
     private DashboardLayout() {
     }
 
-    static List<List<IWidget>> rows(String airflowNs, String guardNs, String instanceId, DataLakeBuckets buckets,
+    static List<List<IWidget>> rows(String airflowNs, String guardNs, String instanceId, EmrQueries emr, DataLakeBuckets buckets,
                                    List<IAlarm> alarms, Function guard) {
         List<List<IWidget>> rows = new ArrayList<>();
         rows.add(List.of(AlarmStatusWidget.Builder.create().title("Alarms").alarms(alarms).width(24).build()));
@@ -36,21 +36,20 @@ final class DashboardLayout {
                 graph("Airflow task successes / failures", List.of(
                         query(MonitoringStack.sumOf(AirflowMetrics.TASK_SUCCESSES, airflowNs), "successes", 300),
                         query(MonitoringStack.sumOf(AirflowMetrics.TASK_FAILURES, airflowNs), "failures", 300)))));
-        String emr = MonitoringStack.EMR_SCHEMA;
-        MathExpression idleShare = query("SELECT AVG(IsIdle) FROM " + emr, "idle share", 300);
+        MathExpression idleShare = query(emr.overall("AVG", "IsIdle"), "idle share", 300);
         rows.add(List.of(
                 // ${LABEL}: each series keeps its own label, the cluster's JobFlowId.
                 graph("EMR clusters: one line per running cluster (1 = idle, 0 = busy)", List.of(
-                        query(MonitoringStack.perCluster("MAX", "IsIdle"), "${LABEL}", 300))),
+                        query(emr.perCluster("MAX", "IsIdle"), "${LABEL}", 300))),
                 graph("EMR utilization U = busy time / observed time (%)", List.of(MathExpression.Builder.create()
                         .label("U = Bi / T").expression("100 * (1 - idle)").usingMetrics(Map.of("idle", idleShare))
                         .period(Duration.minutes(5)).build())),
-                graph("YARN memory available % per cluster", List.of(query(MonitoringStack.perCluster("MIN",
+                graph("YARN memory available % per cluster", List.of(query(emr.perCluster("MIN",
                         "YARNMemoryAvailablePercentage"), "${LABEL}", 300))),
-                graph("YARN apps and containers", List.of(query("SELECT SUM(AppsRunning) FROM " + emr, "apps running", 300),
-                        query("SELECT SUM(AppsPending) FROM " + emr, "apps pending", 300),
-                        query("SELECT SUM(ContainerAllocated) FROM " + emr, "containers allocated", 300),
-                        query("SELECT SUM(ContainerPending) FROM " + emr, "containers pending", 300)))));
+                graph("YARN apps and containers", List.of(query(emr.overall("SUM", "AppsRunning"), "apps running", 300),
+                        query(emr.overall("SUM", "AppsPending"), "apps pending", 300),
+                        query(emr.overall("SUM", "ContainerAllocated"), "containers allocated", 300),
+                        query(emr.overall("SUM", "ContainerPending"), "containers pending", 300)))));
         List<IMetric> sizes = new ArrayList<>();
         List<IMetric> objects = new ArrayList<>();
         for (BucketRole role : BucketRole.values()) {

@@ -49,11 +49,10 @@ import software.constructs.Construct;
 
 /**
  * Watches the platform: an encrypted, TLS-only alarm topic; alarms on the Airflow host, the
- * scheduler heartbeat, all EMR clusters (Metrics Insights queries, since clusters are transient),
+ * scheduler heartbeat, the platform's EMR clusters (Metrics Insights queries, since clusters are transient),
  * the raw bucket and the guard; one dashboard; and the EMR cluster guard Lambda.
  */
 public final class MonitoringStack extends PlatformStack {
-    static final String EMR_SCHEMA = "SCHEMA(\"AWS/ElasticMapReduce\", JobFlowId)";
     private final Topic topic;
     private final List<IAlarm> alarms = new ArrayList<>();
     private final SnsAction notify;
@@ -121,17 +120,18 @@ public final class MonitoringStack extends PlatformStack {
                         + "counts what still failed): EC2 console, Lifecycle Manager, the policy's status; the volume must "
                         + "carry its DataPlatformBackup tag."));
 
-        // EMR: clusters are transient, so every EMR alarm is one Metrics Insights query over all clusters,
-        // grouped by cluster: each cluster is its own contributor (its own ALARM and OK notifications), so
-        // one cluster that stays idle no longer hides another.
-        CfnAlarm idle = queryAlarm("emr-cluster-idle", perCluster("MAX", "IsIdle"), 300, 1,
+        // EMR: clusters are transient, so every EMR alarm is one Metrics Insights query over this platform's
+        // clusters (by tag, see EmrQueries), grouped by cluster: each cluster is its own contributor (its own
+        // ALARM and OK notifications), so one cluster that stays idle no longer hides another.
+        EmrQueries emr = EmrQueries.of(config);
+        CfnAlarm idle = queryAlarm("emr-cluster-idle", emr.perCluster("MAX", "IsIdle"), 300, 1,
                 "GreaterThanOrEqualToThreshold", 6, "notBreaching",
                 "An EMR cluster (JobFlowId in this message) has been idle for 30 min: the cluster guard is invoked; check the DAG that left it running.");
-        queryAlarm("emr-apps-pending", perCluster("MAX", "AppsPending"), 300, 0, "GreaterThanThreshold", 6,
+        queryAlarm("emr-apps-pending", emr.perCluster("MAX", "AppsPending"), 300, 0, "GreaterThanThreshold", 6,
                 "notBreaching", "YARN applications pending for 30 min on an EMR cluster: it lacks capacity (Spot reclaimed?); check the step and cluster size.");
-        queryAlarm("emr-unhealthy-nodes", perCluster("MAX", "MRUnhealthyNodes"), 300, 0, "GreaterThanThreshold", 1,
+        queryAlarm("emr-unhealthy-nodes", emr.perCluster("MAX", "MRUnhealthyNodes"), 300, 0, "GreaterThanThreshold", 1,
                 "notBreaching", "An EMR node is unhealthy (often a full local disk): check the node's logs in logs/emr/.");
-        queryAlarm("emr-hdfs-utilization", perCluster("MAX", "HDFSUtilization"), 300, m.hdfsUtilizationPercent(),
+        queryAlarm("emr-hdfs-utilization", emr.perCluster("MAX", "HDFSUtilization"), 300, m.hdfsUtilizationPercent(),
                 "GreaterThanThreshold", 1, "notBreaching",
                 "HDFS above " + m.hdfsUtilizationPercent() + " % on an EMR cluster: write to S3 instead of HDFS, or add core nodes.");
 
@@ -158,7 +158,7 @@ public final class MonitoringStack extends PlatformStack {
 
         new Dashboard(this, "Dashboard", software.amazon.awscdk.services.cloudwatch.DashboardProps.builder()
                 .dashboardName(naming().resourceName("platform"))
-                .widgets(DashboardLayout.rows(airflowNs, guardNs, instanceId, buckets, alarms, fn))
+                .widgets(DashboardLayout.rows(airflowNs, guardNs, instanceId, emr, buckets, alarms, fn))
                 .build());
 
         output("AlarmTopicArn", topic.getTopicArn(), "SNS topic every alarm and the cluster guard notify");
@@ -188,11 +188,6 @@ public final class MonitoringStack extends PlatformStack {
 
     static String guardNamespace(PlatformConfig config) {
         return "DataPlatform/" + config.project() + "-" + config.envName() + "/ClusterGuard";
-    }
-
-    /** Metrics Insights: one series per EMR cluster (a multi-time-series alarm alarms per cluster). */
-    static String perCluster(String function, String metric) {
-        return "SELECT " + function + "(" + metric + ") FROM " + EMR_SCHEMA + " GROUP BY JobFlowId ORDER BY " + function + "() DESC";
     }
 
     /** Metrics Insights: the sum of one Airflow metric over every series (the agent adds a metric_type dimension). */
