@@ -13,6 +13,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CALLS = ROOT / "src/main/resources/check/pipeline-calls.json"
+# The one Observability Admin call the check makes (GetTelemetryEnrichmentStatus), as a botocore model
+# written from its API reference, for botocore releases older than the service (Debian's, Ubuntu's):
+# used only when the installed botocore does not know the service.
+MODELS = ROOT / "src/main/resources/check/models"
+SERVICES = ("cloudformation", "iam", "cloudwatch", "ec2", "s3", "observabilityadmin")
 STACKS = ("network", "datalake", "emr", "query", "scheduler", "monitoring")
 DONE = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"}
 HOST_ALARMS = ("airflow-cpu", "airflow-memory", "airflow-disk", "airflow-scheduler-heartbeat")
@@ -52,6 +57,13 @@ class Platform:
     def stack(self, kind):
         return f"{self.project}-{self.env}-{kind}"
 
+    def emr_alarms_by_tag(self):
+        """Whether the EMR alarms select clusters by tag (monitoring.emrAlarmScope: platform), None without a template."""
+        if not self.templates.get("monitoring"):
+            return None
+        queries = [m.get("Expression", "") for a in self.alarms().values() for m in a.get("Metrics", [])]
+        return any("AWS/ElasticMapReduce" in q and " tag." in q for q in queries)
+
     def alarms(self):
         """Alarm name to properties, from the local monitoring template."""
         template = self.templates.get("monitoring") or {"Resources": {}}
@@ -78,7 +90,7 @@ class Checker:
         self.results.append(Result(status, check, message, fix))
 
     def run(self):
-        for step in (self.stacks, self.iam, self.airflow, self.pipeline_files, self.alarms, self.backups):
+        for step in (self.stacks, self.iam, self.airflow, self.pipeline_files, self.alarms, self.telemetry, self.backups):
             try:
                 step()
             except (ClientError, BotoCoreError) as e:
@@ -277,6 +289,37 @@ class Checker:
             self.add("PASS", "alarms", f"{len(expected)} alarms deployed, none in ALARM"
                      + (", host metrics reporting" if running else ""))
 
+    # ---- the account setting the EMR alarms' tag filter needs ----------------------------------------
+    def telemetry(self):
+        by_tag = self.p.emr_alarms_by_tag()
+        if by_tag is None:
+            self.add("SKIP", "telemetry", "no local monitoring template (synth first)")
+            return
+        if not by_tag:
+            self.add("SKIP", "telemetry", "the EMR alarms watch every cluster of the account (monitoring.emrAlarmScope: account)")
+            return
+        region = self.aws["observabilityadmin"].meta.region_name
+        enable = (f"aws observabilityadmin start-telemetry-enrichment --region {region} (once per account and region; "
+                  "or CloudWatch console, Settings, resource tags for telemetry); or set monitoring.emrAlarmScope: account")
+        blind = "the EMR alarms select this platform's clusters by their tags and see none of them"
+        try:
+            status = self.aws["observabilityadmin"].get_telemetry_enrichment_status().get("Status", "unknown")
+        except ClientError as e:
+            code = error_code(e)
+            if code == "ResourceNotFoundException":
+                self.add("FAIL", "telemetry", f"resource tags for telemetry was never turned on: {blind}", enable)
+            elif code in ("AccessDeniedException", "AccessDenied"):
+                self.add("WARN", "telemetry", "cannot read whether resource tags for telemetry is on "
+                         "(observabilityadmin:GetTelemetryEnrichmentStatus, in CloudWatchReadOnlyAccess)",
+                         "check CloudWatch console, Settings: without it " + blind)
+            else:
+                raise
+            return
+        if status == "Running":
+            self.add("PASS", "telemetry", "resource tags for telemetry is Running: the EMR alarms see this platform's clusters")
+        else:
+            self.add("FAIL", "telemetry", f"resource tags for telemetry is {status}: {blind}", enable)
+
     # ---- the data volume's snapshots ---------------------------------------------------------------
     def backups(self):
         if not self.p.local_database:
@@ -300,6 +343,14 @@ class Checker:
             self.add("PASS", "backups", f"{len(done)} snapshots, newest {newest:%Y-%m-%d %H:%M} UTC")
 
 
+def create_clients(session, region, **credentials):
+    """One botocore client per service the check asks; the bundled model for services botocore predates."""
+    loader = session.get_component("data_loader")
+    if str(MODELS) not in loader.search_paths:
+        loader.search_paths.append(str(MODELS))  # after botocore's own data: its models win when present
+    return {name: session.create_client(name, region_name=region, **credentials) for name in SERVICES}
+
+
 def main(argv):
     import argparse
 
@@ -315,8 +366,7 @@ def main(argv):
     region = args.region or session.get_config_variable("region")
     if not region:
         raise SystemExit("no AWS region: pass --region or set AWS_REGION / a profile region")
-    clients = {name: session.create_client(name, region_name=region)
-               for name in ("cloudformation", "iam", "cloudwatch", "ec2", "s3")}
+    clients = create_clients(session, region)
     results = Checker(Platform(args.env, args.templates), clients).run()
     for result in results:
         print(result.line())

@@ -24,6 +24,10 @@ NOW = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=datetime.timezone.utc)
 ACCOUNT, REGION = "111122223333", "eu-west-1"
 CALLS = json.loads(platform_check.CALLS.read_text())["calls"]
 HEARTBEAT_QUERY = 'SELECT SUM("airflow.scheduler_heartbeat") FROM "DataPlatform/dataplat-dev/Airflow"'
+# The dev synth's own idle alarm query (its snapshot): the check must recognise the tag filter in it.
+DEV_MONITORING = json.loads((ROOT / "test/resources/snapshots/dev/monitoring.json").read_text())
+IDLE_METRICS = next(r["Properties"]["Metrics"] for r in DEV_MONITORING["Resources"].values()
+                    if r["Properties"].get("AlarmName") == "dataplat-dev-emr-cluster-idle")
 
 
 def template(kind):
@@ -33,6 +37,8 @@ def template(kind):
             props = {"AlarmName": f"dataplat-dev-{name}"}
             if name == "airflow-scheduler-heartbeat":
                 props["Metrics"] = [{"Id": "q", "Expression": HEARTBEAT_QUERY, "Period": 60, "ReturnData": True}]
+            if name == "emr-cluster-idle":
+                props["Metrics"] = copy.deepcopy(IDLE_METRICS)
             resources[name.replace("-", "")] = {"Type": "AWS::CloudWatch::Alarm", "Properties": props}
     return {"Resources": resources}
 
@@ -48,10 +54,8 @@ class Aws:
     """One stubbed botocore client per service, with the answers of a healthy dev platform."""
 
     def __init__(self):
-        session = botocore.session.get_session()
-        self.clients = {name: session.create_client(name, region_name=REGION, aws_access_key_id="AKIDEXAMPLE",
-                                                    aws_secret_access_key="secret")
-                        for name in ("cloudformation", "iam", "cloudwatch", "ec2", "s3")}
+        self.clients = platform_check.create_clients(botocore.session.get_session(), REGION,
+                                                     aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
         self.stubs = {name: Stubber(client) for name, client in self.clients.items()}
         self.templates = {kind: template(kind) for kind in platform_check.STACKS}
         self.missing = set()
@@ -63,6 +67,7 @@ class Aws:
         self.alarms_error = None
         self.watched_instance = "i-0123456789abcdef0"
         self.instance_state = "running"
+        self.enrichment = "Running"
 
     def stack(self, kind):
         return {"StackName": f"dataplat-dev-{kind}", "StackStatus": "UPDATE_COMPLETE",
@@ -123,6 +128,13 @@ class Aws:
                  "AlarmDescription": "what to do"}
                 for n in ("airflow-cpu", "airflow-scheduler-heartbeat", "emr-cluster-idle")], "CompositeAlarms": []},
                 {"AlarmNamePrefix": "dataplat-dev-", "AlarmTypes": ["MetricAlarm", "CompositeAlarm"]})
+        if self.enrichment in ("ResourceNotFoundException", "AccessDeniedException"):
+            self.stubs["observabilityadmin"].add_client_error("get_telemetry_enrichment_status", service_error_code=self.enrichment,
+                                                              http_status_code=404 if self.enrichment.startswith("Resource") else 400)
+        elif self.enrichment:
+            self.stubs["observabilityadmin"].add_response("get_telemetry_enrichment_status", {"Status": self.enrichment, **(
+                {"AwsResourceExplorerManagedViewArn": f"arn:aws:resource-explorer-2:{REGION}:{ACCOUNT}:managed-view/"
+                                                      "AWSManagedViewForCloudWatchTelemetry/0123abcd"} if self.enrichment == "Running" else {})}, {})
         self.stubs["ec2"].add_response("describe_snapshots", {"Snapshots": self.snapshots},
                                        {"OwnerIds": ["self"], "Filters": [{"Name": "tag:DataPlatformBackup",
                                                                            "Values": ["dataplat-dev-airflow-data"]}]})
@@ -151,7 +163,7 @@ class PlatformCheckTest(unittest.TestCase):
         results = Aws().run()
         self.assertEqual(lines(results, "FAIL") + lines(results, "WARN"), [])
         checks = {r.check for r in results if r.status == "PASS"}
-        self.assertEqual(checks, {"stacks", "iam", "airflow", "pipeline", "alarms", "backups"})
+        self.assertEqual(checks, {"stacks", "iam", "airflow", "pipeline", "alarms", "telemetry", "backups"})
         self.assertIn(f"{len(CALLS)} pipeline calls", " ".join(lines(results, "PASS")))
 
     def test_a_stack_not_deployed(self):
@@ -211,6 +223,40 @@ class PlatformCheckTest(unittest.TestCase):
         fails = lines(aws.run(), "FAIL")
         self.assertTrue(any("host alarms watch i-0ffffffffffffffff, not the Airflow instance i-0123456789abcdef0" in f
                             and "dataplat-dev-monitoring" in f for f in fails), fails)
+
+    def test_resource_tags_for_telemetry_off_blinds_the_emr_alarms(self):
+        for answer in ("Stopped", "Impaired", "ResourceNotFoundException"):
+            with self.subTest(answer):
+                aws = Aws()
+                aws.enrichment = answer
+                fails = lines(aws.run(), "FAIL")
+                self.assertTrue(any(f.startswith("telemetry: resource tags for telemetry") and "see none of them" in f
+                                    and f"start-telemetry-enrichment --region {REGION}" in f
+                                    and "monitoring.emrAlarmScope: account" in f for f in fails), fails)
+
+    def test_resource_tags_for_telemetry_unreadable_is_a_warning(self):
+        aws = Aws()
+        aws.enrichment = "AccessDeniedException"
+        results = aws.run()
+        self.assertEqual(lines(results, "FAIL"), [])
+        self.assertTrue(any("observabilityadmin:GetTelemetryEnrichmentStatus" in w for w in lines(results, "WARN")))
+
+    def test_emr_alarms_over_the_whole_account_need_no_account_setting(self):
+        aws = Aws()
+        aws.enrichment = None  # not asked: the stub fails the test on any unexpected call
+        untagged = copy.deepcopy(IDLE_METRICS)
+        untagged[0]["Expression"] = untagged[0]["Expression"].split(" WHERE ")[0] + " GROUP BY JobFlowId ORDER BY MAX() DESC"
+        check = platform()
+        check.templates["monitoring"]["Resources"]["emrclusteridle"]["Properties"]["Metrics"] = untagged
+        aws.templates["monitoring"] = check.templates["monitoring"]
+        aws.record()
+        for stub in aws.stubs.values():
+            stub.activate()
+        results = platform_check.Checker(check, aws.clients, now=NOW).run()
+        for stub in aws.stubs.values():
+            stub.assert_no_pending_responses()
+        self.assertEqual(lines(results, "FAIL"), [])
+        self.assertTrue(any("emrAlarmScope: account" in s for s in lines(results, "SKIP")), lines(results, "SKIP"))
 
     def test_no_recent_snapshot(self):
         aws = Aws()
