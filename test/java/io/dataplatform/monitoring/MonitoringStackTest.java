@@ -260,6 +260,13 @@ class MonitoringStackTest {
     }
 
     @Test
+    void theGuardAndTheAlarmsKnowAPlatformClusterByTheSameTags() {
+        // The guard's code carries no CDK classes, so it has its own constants: they must be the stacks' tag keys.
+        assertThat(List.of(io.dataplatform.guard.GuardSettings.PROJECT_TAG, io.dataplatform.guard.GuardSettings.ENVIRONMENT_TAG))
+                .containsExactly(io.dataplatform.core.PlatformStack.TAG_PROJECT, io.dataplatform.core.PlatformStack.TAG_ENVIRONMENT);
+    }
+
+    @Test
     void emrAlarmScopeAccountWatchesEveryClusterOfTheAccount() {
         var account = io.dataplatform.config.ConfigLoader.load(
                 with(Fixture.platform(), "environments.dev.monitoring.emrAlarmScope", "account"), "dev", Map.of());

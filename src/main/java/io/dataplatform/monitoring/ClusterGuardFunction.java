@@ -4,6 +4,7 @@ import io.dataplatform.config.LogRetention;
 import io.dataplatform.config.MonitoringConfig;
 import io.dataplatform.config.PlatformConfig;
 import io.dataplatform.core.NagChecks;
+import io.dataplatform.core.PlatformStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,8 +68,8 @@ public final class ClusterGuardFunction extends Construct {
                 .actions(List.of("elasticmapreduce:DescribeCluster", "elasticmapreduce:ListSteps")).resources(List.of(clusters)).build());
         function.addToRolePolicy(PolicyStatement.Builder.create().sid("TerminatePlatformClustersOnly")
                 .actions(List.of("elasticmapreduce:TerminateJobFlows")).resources(List.of(clusters))
-                .conditions(Map.of("StringEquals", Map.of("aws:ResourceTag/Project", config.project(),
-                        "aws:ResourceTag/Environment", config.envName()))).build());
+                .conditions(Map.of("StringEquals", Map.of("aws:ResourceTag/" + PlatformStack.TAG_PROJECT, config.project(),
+                        "aws:ResourceTag/" + PlatformStack.TAG_ENVIRONMENT, config.envName()))).build());
         function.addToRolePolicy(PolicyStatement.Builder.create().sid("PublishSummary")
                 .actions(List.of("sns:Publish")).resources(List.of(topic.getTopicArn())).build());
         function.addToRolePolicy(PolicyStatement.Builder.create().sid("EncryptForTheTopic")

@@ -9,7 +9,8 @@ public final class ClusterGuard {
     }
 
     public static Decision decide(ClusterView c, Instant now, GuardSettings settings) {
-        if (!settings.project().equals(c.tags().get("Project")) || !settings.environment().equals(c.tags().get("Environment"))) {
+        if (!settings.project().equals(c.tags().get(GuardSettings.PROJECT_TAG))
+                || !settings.environment().equals(c.tags().get(GuardSettings.ENVIRONMENT_TAG))) {
             return keep(c, "not a cluster of " + settings.project() + "/" + settings.environment());
         }
         if ("true".equalsIgnoreCase(c.tags().get(GuardSettings.KEEP_ALIVE_TAG))) {

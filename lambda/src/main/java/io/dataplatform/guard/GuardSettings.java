@@ -17,6 +17,9 @@ import java.util.Map;
 public record GuardSettings(String project, String environment, Duration maxIdle, Duration maxAge, boolean dryRun,
                             String topicArn, String namespace) {
     public static final String KEEP_ALIVE_TAG = "keep-alive";
+    /** The tags that make a cluster the platform's: the same keys as the stacks' tags and the EMR alarms' filter. */
+    public static final String PROJECT_TAG = "Project";
+    public static final String ENVIRONMENT_TAG = "Environment";
 
     public static GuardSettings fromEnvironment(Map<String, String> env) {
         return new GuardSettings(required(env, "PROJECT"), required(env, "ENVIRONMENT"),
