@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
  * Valid edge configurations: each is read through the CDK CLI's context path (JSON nulls kept),
  * synthesized with cdk-nag and CloudFormation validation on, and gives the output the README documents.
  * Edges that change different keys share one synthesis (a group; each keeps its own test), so the
- * eight cost four syntheses.
+ * ten cost four syntheses.
  */
 class ValidEdgeConfigsTest {
 
@@ -49,6 +49,7 @@ class ValidEdgeConfigsTest {
             case "datalake" -> resources(s.dataLake(), type).values();
             case "query" -> resources(s.query(), type).values();
             case "scheduler" -> resources(s.scheduler(), type).values();
+            case "monitoring" -> resources(s.monitoring(), type).values();
             default -> throw new IllegalArgumentException(stack);
         };
     }
@@ -112,6 +113,11 @@ class ValidEdgeConfigsTest {
                 assertThat(of(s, "query", "AWS::Glue::Table")).hasSize(2).allSatisfy(t -> assertThat(String.valueOf(properties(t)))
                         .contains("projection.run_date.range=2020-01-01,NOW"));
                 assertThat(String.valueOf(of(s, "query", "AWS::S3::Bucket"))).contains("ExpirationInDays=365");
+            }),
+            new Edge("EMR alarms over every cluster of the account", 2, "dev.monitoring.emrAlarmScope=\"account\"", s -> {
+                List<String> emr = of(s, "monitoring", "AWS::CloudWatch::Alarm").stream().map(a -> String.valueOf(properties(a)))
+                        .filter(a -> a.contains("AWS/ElasticMapReduce")).toList();
+                assertThat(emr).hasSize(4).allSatisfy(a -> assertThat(a).contains("GROUP BY JobFlowId").doesNotContain("WHERE"));
             }),
             new Edge("NAT gateway in dev, no off-hours schedule", 1, "dev.network.natMode=\"gateway\" & dev.network.natCount=1 & "
                     + "dev.scheduler.offHours.enabled=false", s -> {
