@@ -68,6 +68,7 @@ class Aws:
         self.watched_instance = "i-0123456789abcdef0"
         self.instance_state = "running"
         self.enrichment = "Running"
+        self.platform = platform()
 
     def stack(self, kind):
         return {"StackName": f"dataplat-dev-{kind}", "StackStatus": "UPDATE_COMPLETE",
@@ -148,7 +149,7 @@ class Aws:
         self.record()
         for stub in self.stubs.values():
             stub.activate()
-        results = platform_check.Checker(platform(), self.clients, now=NOW).run()
+        results = platform_check.Checker(self.platform, self.clients, now=NOW).run()
         for stub in self.stubs.values():
             stub.assert_no_pending_responses()
         return results
@@ -246,15 +247,9 @@ class PlatformCheckTest(unittest.TestCase):
         aws.enrichment = None  # not asked: the stub fails the test on any unexpected call
         untagged = copy.deepcopy(IDLE_METRICS)
         untagged[0]["Expression"] = untagged[0]["Expression"].split(" WHERE ")[0] + " GROUP BY JobFlowId ORDER BY MAX() DESC"
-        check = platform()
-        check.templates["monitoring"]["Resources"]["emrclusteridle"]["Properties"]["Metrics"] = untagged
-        aws.templates["monitoring"] = check.templates["monitoring"]
-        aws.record()
-        for stub in aws.stubs.values():
-            stub.activate()
-        results = platform_check.Checker(check, aws.clients, now=NOW).run()
-        for stub in aws.stubs.values():
-            stub.assert_no_pending_responses()
+        aws.platform.templates["monitoring"]["Resources"]["emrclusteridle"]["Properties"]["Metrics"] = untagged
+        aws.templates["monitoring"] = aws.platform.templates["monitoring"]  # deployed from this checkout
+        results = aws.run()
         self.assertEqual(lines(results, "FAIL"), [])
         self.assertTrue(any("emrAlarmScope: account" in s for s in lines(results, "SKIP")), lines(results, "SKIP"))
 
