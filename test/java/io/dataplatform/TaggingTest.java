@@ -2,9 +2,11 @@ package io.dataplatform;
 
 import static io.dataplatform.support.Json.map;
 import static io.dataplatform.support.Json.properties;
+import static io.dataplatform.support.Json.resources;
 import static io.dataplatform.support.Json.tags;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dataplatform.core.PlatformStack;
 import io.dataplatform.support.Synth;
 import java.util.Map;
 import java.util.Set;
@@ -35,5 +37,14 @@ class TaggingTest {
             }
         }
         assertThat(checked).isGreaterThan(20);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void typesThatTakeNoTagsInSomeSupportedRegionCarryNone(String env) {
+        var dashboards = resources(Synth.fixture(env).monitoring(), "AWS::CloudWatch::Dashboard");
+        assertThat(dashboards).isNotEmpty();
+        assertThat(dashboards.values()).allSatisfy(d -> assertThat(properties(map(d))).doesNotContainKey("Tags"));
+        assertThat(PlatformStack.UNTAGGED_TYPES).containsExactly("AWS::CloudWatch::Dashboard");
     }
 }

@@ -1,6 +1,7 @@
 package io.dataplatform.core;
 
 import io.dataplatform.config.PlatformConfig;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awscdk.CfnOutput;
@@ -8,6 +9,7 @@ import software.amazon.awscdk.CfnOutputProps;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.TagProps;
 import software.amazon.awscdk.Tags;
 import software.constructs.Construct;
 
@@ -34,8 +36,16 @@ public abstract class PlatformStack extends Stack {
         this.config = config;
         this.naming = new Naming(config);
         this.kind = kind;
-        standardTags(config).forEach((key, value) -> Tags.of(this).add(key, value));
+        TagProps everywhereTheyDeploy = TagProps.builder().excludeResourceTypes(UNTAGGED_TYPES).build();
+        standardTags(config).forEach((key, value) -> Tags.of(this).add(key, value, everywhereTheyDeploy));
     }
+
+    /**
+     * Resource types that take Tags in some regions only: CloudFormation's schema of
+     * AWS::CloudWatch::Dashboard has no Tags in us-east-1 (cfn-lint E3002; test/judges), so a tagged
+     * dashboard fails to create there. Dashboards are left untagged in every region.
+     */
+    public static final List<String> UNTAGGED_TYPES = List.of("AWS::CloudWatch::Dashboard");
 
     /** Project, Environment and the configured extra tags, applied to every taggable resource. */
     public static Map<String, String> standardTags(PlatformConfig config) {
