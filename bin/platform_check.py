@@ -182,8 +182,11 @@ class Checker:
 
         failed = 0
         calls = json.loads(CALLS.read_text())["calls"]
+        def value(text):
+            return text.replace("${project}", self.p.project).replace("${env}", self.p.env)
+
         for call in calls:
-            entries = [{"ContextKeyName": k, "ContextKeyValues": v if isinstance(v, list) else [v],
+            entries = [{"ContextKeyName": k, "ContextKeyValues": [value(x) for x in v] if isinstance(v, list) else [value(v)],
                         "ContextKeyType": "stringList" if isinstance(v, list) else "string"} for k, v in call["context"].items()]
             answer = self.aws["iam"].simulate_principal_policy(
                 PolicySourceArn=role(call["principal"]), ActionNames=[call["action"]],

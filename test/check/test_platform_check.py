@@ -187,6 +187,19 @@ class PlatformCheckTest(unittest.TestCase):
         self.assertTrue(any("elasticmapreduce:RunJobFlow: AWS says explicitDeny, expected allowed" in f
                             and "permissions boundary, SCP" in f for f in fails), fails)
 
+    def test_the_simulated_emr_calls_carry_this_environments_tags(self):
+        aws = Aws()
+        asked = []
+        aws.clients["iam"].meta.events.register("provide-client-params.iam.SimulatePrincipalPolicy",
+                                                lambda params, **_: asked.append(copy.deepcopy(params)))
+        aws.run()
+        emr = {a["ActionNames"][0]: {e["ContextKeyName"]: e["ContextKeyValues"] for e in a["ContextEntries"]}
+               for a in asked if a["ActionNames"][0].startswith("elasticmapreduce:")}
+        self.assertEqual(["dataplat"], emr["elasticmapreduce:RunJobFlow"]["aws:RequestTag/Project"])
+        self.assertEqual(["dev"], emr["elasticmapreduce:RunJobFlow"]["aws:RequestTag/Environment"])
+        self.assertEqual(["dev"], emr["elasticmapreduce:AddJobFlowSteps"]["aws:ResourceTag/Environment"])
+        self.assertNotIn("${", json.dumps(asked))
+
     def test_no_scheduler_heartbeat(self):
         aws = Aws()
         aws.heartbeats = []

@@ -138,8 +138,18 @@ class IamIntentTest {
                         assertThat(c.what()).isEqualTo(call.get("what"));
                         assertThat(c.action()).isEqualTo(call.get("action"));
                         assertThat(c.allowed()).isEqualTo(call.get("allowed"));
+                        assertThat(c.context()).isEqualTo(map(new ObjectMapper().convertValue(call.get("context"), Map.class)
+                                .entrySet().stream().collect(java.util.stream.Collectors.toMap(e -> e.getKey().toString(),
+                                        e -> devValue(e.getValue())))));
                     });
         }
+    }
+
+    private static Object devValue(Object value) {
+        if (value instanceof List<?> values) {
+            return values.stream().map(IamIntentTest::devValue).toList();
+        }
+        return value.toString().replace("${project}", "dataplat").replace("${env}", "dev");
     }
 
     /** Our EMR grants are AWS's AmazonEMRFullAccessPolicy_v2 or narrower, and still allow what EMR does. */
@@ -173,7 +183,8 @@ class IamIntentTest {
                 pairs.add(new String[] {id, role.getValue() + " to " + service, String.valueOf(service.equals(serviceOf.get(role.getValue())))});
             }
         }
-        Map<String, Object> tagged = Map.of("aws:RequestTag/" + EMR_TAG, "true", "aws:TagKeys", List.of(EMR_TAG, "Project"));
+        Map<String, Object> tagged = Map.of("aws:RequestTag/" + EMR_TAG, "true", "aws:RequestTag/Project", "dataplat",
+                "aws:RequestTag/Environment", "dev", "aws:TagKeys", List.of(EMR_TAG, "Project", "Environment"));
         Map<String, Object> untagged = Map.of("aws:RequestTag/Project", "dataplat", "aws:TagKeys", List.of("Project"));
         for (Map.Entry<String, Map<String, Object>> variant : Map.of("run-tagged", tagged, "run-untagged", untagged).entrySet()) {
             requests.add(request(variant.getKey() + "-ours", List.of(airflow.identityPolicies()), airflow.arn(),
@@ -273,6 +284,29 @@ class IamIntentTest {
                 "elasticmapreduce:TerminateJobFlows", cluster, ourCluster, null, true, DAG, "EmrTerminateJobFlowOperator(", true);
         add(p + "airflow TerminateJobFlows foreign cluster", airflow, "terminate a cluster without the managed-policy tag",
                 "elasticmapreduce:TerminateJobFlows", cluster, Map.of("aws:ResourceTag/Project", "other"), null, false, null, null, true);
+        // Between environments and teams: clusters are this environment's by their Project and Environment tags,
+        // and no DAG can tag a cluster (or it could make any cluster look like its own).
+        Map<String, Object> otherEnvCluster = Map.of("aws:ResourceTag/" + EMR_TAG, "true", "aws:ResourceTag/Project", "dataplat",
+                "aws:ResourceTag/Environment", other);
+        Map<String, Object> otherTeamCluster = Map.of("aws:ResourceTag/" + EMR_TAG, "true", "aws:ResourceTag/Project", "analytics");
+        add(p + "airflow AddJobFlowSteps other environment", airflow, "add a step to the other environment's cluster (runs as its nodes' role)",
+                "elasticmapreduce:AddJobFlowSteps", cluster, otherEnvCluster, null, false, null, null, true);
+        add(p + "airflow TerminateJobFlows other environment", airflow, "terminate the other environment's cluster",
+                "elasticmapreduce:TerminateJobFlows", cluster, otherEnvCluster, null, false, null, null, false);
+        add(p + "airflow AddJobFlowSteps other team", airflow, "add a step to another team's cluster made with the EMR managed policies",
+                "elasticmapreduce:AddJobFlowSteps", cluster, otherTeamCluster, null, false, null, null, true);
+        add(p + "airflow DescribeCluster other team", airflow, "read another team's cluster",
+                "elasticmapreduce:DescribeCluster", cluster, otherTeamCluster, null, false, null, null, false);
+        add(p + "airflow AddTags as own", airflow, "tag another cluster with this environment's tags",
+                "elasticmapreduce:AddTags", cluster, Map.of("aws:RequestTag/" + EMR_TAG, "true", "aws:RequestTag/Project", "dataplat",
+                        "aws:RequestTag/Environment", env, "aws:TagKeys", List.of(EMR_TAG, "Project", "Environment")),
+                null, false, null, null, true);
+        add(p + "airflow RemoveTags", airflow, "remove a cluster's tags",
+                "elasticmapreduce:RemoveTags", cluster, Map.of("aws:TagKeys", List.of("Environment")), null, false, null, null, false);
+        add(p + "airflow RunJobFlow other environment tags", airflow, "create a cluster tagged as the other environment's",
+                "elasticmapreduce:RunJobFlow", "*", Map.of("aws:RequestTag/" + EMR_TAG, "true", "aws:RequestTag/Project", "dataplat",
+                        "aws:RequestTag/Environment", other, "aws:TagKeys", List.of(EMR_TAG, "Project", "Environment")),
+                null, false, null, null, false);
         add(p + "airflow sensor GetObject raw", airflow, "read the input object (DAG: aguardar_entrada, S3KeySensor)",
                 "s3:GetObject", raw + "/samples/vendas/data_venda=2025-09-01/dados_vendas.csv", Map.of(), null, true, DAG, "S3KeySensor(", false);
         add(p + "airflow sensor ListBucket raw", airflow, "list the date's input folder (DAG: aguardar_entrada, wildcard)",

@@ -198,14 +198,19 @@ class SchedulerStackTest {
         assertThat(list(statement("ReadOwnSecrets").get("Resource"))).hasSize(2);
         assertThat(statement("StoreGeneratedKeysOnce").get("Resource")).isEqualTo(Map.of("Ref", "SecretsKeys52995371"));
         // RunJobFlow has no resource type: only "*" can match it (the IAM intent suite checks it for real).
-        assertThat(statement("CreateTaggedClusters").get("Resource")).isEqualTo("*");
-        assertThat(statement("CreateTaggedClusters").get("Condition")).isEqualTo(Map.of("StringEquals",
-                Map.of("aws:RequestTag/for-use-with-amazon-emr-managed-policies", "true")));
-        assertThat(actions(statement("RunStepsOnTaggedClusters"))).containsExactlyInAnyOrder("elasticmapreduce:AddJobFlowSteps",
+        assertThat(statement("CreateOwnTaggedClusters").get("Resource")).isEqualTo("*");
+        assertThat(statement("CreateOwnTaggedClusters").get("Condition")).isEqualTo(Map.of("StringEquals",
+                Map.of("aws:RequestTag/for-use-with-amazon-emr-managed-policies", "true", "aws:RequestTag/Project", "dataplat",
+                        "aws:RequestTag/Environment", "dev")));
+        assertThat(actions(statement("RunStepsOnOwnClusters"))).containsExactlyInAnyOrder("elasticmapreduce:AddJobFlowSteps",
                 "elasticmapreduce:DescribeStep", "elasticmapreduce:DescribeCluster", "elasticmapreduce:ListSteps",
                 "elasticmapreduce:TerminateJobFlows");
-        assertThat(statement("RunStepsOnTaggedClusters").get("Condition")).isEqualTo(Map.of("StringEquals",
-                Map.of("aws:ResourceTag/for-use-with-amazon-emr-managed-policies", "true")));
+        assertThat(statement("RunStepsOnOwnClusters").get("Condition")).isEqualTo(Map.of("StringEquals",
+                Map.of("aws:ResourceTag/for-use-with-amazon-emr-managed-policies", "true", "aws:ResourceTag/Project", "dataplat",
+                        "aws:ResourceTag/Environment", "dev")));
+        // No tagging: a role that can tag clusters can make any cluster look like its own.
+        assertThat(statements(template("dev"))).allSatisfy(st -> assertThat(actions(st))
+                .doesNotContain("elasticmapreduce:AddTags", "elasticmapreduce:RemoveTags"));
         // One PassRole statement per EMR role, each to the service that assumes the role (AmazonEMRFullAccessPolicy_v2).
         assertThat(statement("PassEmrServiceRole").get("Condition")).isEqualTo(Map.of("StringLike",
                 Map.of("iam:PassedToService", "elasticmapreduce.amazonaws.com*")));

@@ -1,7 +1,9 @@
 package io.dataplatform.scheduler;
 
+import io.dataplatform.config.PlatformConfig;
 import io.dataplatform.core.InstanceRoles;
 import io.dataplatform.core.NagChecks;
+import io.dataplatform.core.PlatformStack;
 import io.dataplatform.datalake.DataLakeBuckets;
 import io.dataplatform.emr.EmrResources;
 import io.dataplatform.emr.EmrRoles;
@@ -19,7 +21,7 @@ import software.constructs.Construct;
 
 /**
  * The Airflow instance's role: DAG sync from artifacts, remote task logs under logs/airflow/,
- * sensors on raw, its own secrets, the EMR calls the DAGs make (scoped by the managed-policy tag),
+ * sensors on raw, its own secrets, the EMR calls the DAGs make (on this environment's tagged clusters only),
  * PassRole of each EMR role only to the service that assumes it, and taking its data volume over
  * on replacement.
  */
@@ -34,7 +36,8 @@ public final class AirflowRole extends Construct {
 
     private final Role role;
 
-    public AirflowRole(Construct scope, String id, DataLakeBuckets buckets, EmrResources emr, AirflowSecrets secrets) {
+    public AirflowRole(Construct scope, String id, PlatformConfig config, DataLakeBuckets buckets, EmrResources emr,
+                       AirflowSecrets secrets) {
         super(scope, id);
         Stack stack = Stack.of(this);
         role = InstanceRoles.ec2Role(this, "Role", "Airflow scheduler instance");
@@ -60,22 +63,30 @@ public final class AirflowRole extends Construct {
 
         String clusters = Arn.format(ArnComponents.builder().service("elasticmapreduce").resource("cluster")
                 .resourceName("*").build(), stack);
-        String tag = NetworkStack.EMR_MANAGED_TAG;
-        // RunJobFlow has no resource type: IAM matches it only with Resource "*", so the managed-policy
-        // tag in the request is what scopes it (as in AWS's AmazonEMRFullAccessPolicy_v2).
-        add("CreateTaggedClusters", List.of("elasticmapreduce:RunJobFlow"), "*",
-                Map.of("StringEquals", Map.of("aws:RequestTag/" + tag, "true")));
+        // Clusters are this environment's only by its Project and Environment tags: the managed-policy tag is
+        // on every cluster made with AWS's v2 EMR policies (another environment's, another team's). The role
+        // cannot tag or untag clusters (no AddTags/RemoveTags: EMR takes RunJobFlow's tags with RunJobFlow
+        // alone), so it cannot make another cluster look like one of its own.
+        Map<String, Object> ownRequestTags = Map.of(
+                "aws:RequestTag/" + NetworkStack.EMR_MANAGED_TAG, "true",
+                "aws:RequestTag/" + PlatformStack.TAG_PROJECT, config.project(),
+                "aws:RequestTag/" + PlatformStack.TAG_ENVIRONMENT, config.envName());
+        Map<String, Object> ownResourceTags = Map.of(
+                "aws:ResourceTag/" + NetworkStack.EMR_MANAGED_TAG, "true",
+                "aws:ResourceTag/" + PlatformStack.TAG_PROJECT, config.project(),
+                "aws:ResourceTag/" + PlatformStack.TAG_ENVIRONMENT, config.envName());
+        // RunJobFlow has no resource type: IAM matches it only with Resource "*", so the request's tags are
+        // what scope it (as in AWS's AmazonEMRFullAccessPolicy_v2, plus this environment's tags).
+        add("CreateOwnTaggedClusters", List.of("elasticmapreduce:RunJobFlow"), "*", Map.of("StringEquals", ownRequestTags));
         NagChecks.acknowledge(role, "AwsSolutions-IAM5[Resource::*]",
                 "elasticmapreduce:RunJobFlow supports no resource type (Resource must be *): it is allowed only with the "
-                        + "for-use-with-amazon-emr-managed-policies=true request tag.");
-        add("TagClustersAtCreation", List.of("elasticmapreduce:AddTags"), clusters,
-                Map.of("StringEquals", Map.of("aws:RequestTag/" + tag, "true")));
-        add("RunStepsOnTaggedClusters", List.of("elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep",
+                        + "for-use-with-amazon-emr-managed-policies=true, Project and Environment tags of this environment.");
+        add("RunStepsOnOwnClusters", List.of("elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep",
                         "elasticmapreduce:DescribeCluster", "elasticmapreduce:ListSteps", "elasticmapreduce:TerminateJobFlows"),
-                clusters, Map.of("StringEquals", Map.of("aws:ResourceTag/" + tag, "true")));
+                clusters, Map.of("StringEquals", ownResourceTags));
         NagChecks.acknowledgeMatching(role, "AwsSolutions-IAM5", "Resource::arn:.+:elasticmapreduce:.+:cluster/\\*",
-                "Cluster ids do not exist before the DAG runs; every EMR action is limited by the "
-                        + "for-use-with-amazon-emr-managed-policies tag the platform's clusters carry.");
+                "Cluster ids do not exist before the DAG runs; every EMR action is limited to clusters carrying this "
+                        + "environment's Project and Environment tags and the managed-policy tag.");
         // RunJobFlow passes each role to the service that assumes it, as AmazonEMRFullAccessPolicy_v2 allows
         // for the default roles: the service role to EMR, the nodes' role to EC2, auto scaling to its service.
         role.addToPrincipalPolicy(EmrRoles.passRole(emr.serviceRole(), "elasticmapreduce.amazonaws.com", "PassEmrServiceRole"));

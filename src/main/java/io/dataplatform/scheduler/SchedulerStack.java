@@ -64,7 +64,7 @@ public final class SchedulerStack extends PlatformStack {
                 group.addIngressRule(Peer.ipv4(cidr), Port.tcp(UI_PORT), "Airflow UI from the configured allow-list"));
 
         AirflowSecrets secrets = new AirflowSecrets(this, "Secrets", config.removal());
-        AirflowRole role = new AirflowRole(this, "InstanceRole", buckets, emr, secrets);
+        AirflowRole role = new AirflowRole(this, "InstanceRole", config, buckets, emr, secrets);
         MetadataDatabase rds = scheduler.database() == SchedulerConfig.Database.RDS
                 ? new MetadataDatabase(this, "MetadataDatabase", vpc, group, scheduler.rdsInstanceType(), config.production(),
                         config.removal())
