@@ -8,6 +8,7 @@ import static io.dataplatform.support.Json.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dataplatform.support.Fixture;
+import io.dataplatform.support.Json;
 import io.dataplatform.support.Synth;
 import java.util.List;
 import java.util.Map;
@@ -47,34 +48,52 @@ class DeliveryStackTest {
                 "ClientIdList", List.of("sts.amazonaws.com")));
     }
 
-    @Test
-    void deployRoleIsTrustedOnlyByJobsThatNameAnEnvironmentOnADeployBranch() {
-        Map<String, Object> trust = trust("DeployRole");
-        assertThat(trust.get("Action")).isEqualTo("sts:AssumeRoleWithWebIdentity");
-        assertThat(map(trust.get("Principal")).get("Federated").toString()).contains("GitHubOidc");
-        assertThat(trust.get("Condition")).isEqualTo(Map.of(
-                "StringEquals", Map.of("token.actions.githubusercontent.com:aud", "sts.amazonaws.com"),
-                "StringLike", Map.of("token.actions.githubusercontent.com:sub", List.of(
-                        "repo:acme/data-platform:environment:dev:ref:refs/heads/main",
-                        "repo:acme/data-platform:environment:prod:ref:refs/heads/main"))));
-        // (IamIntentTest evaluates these against feature branches, forks and GitHub's default subject.)
+    private static List<Map<String, Object>> statements(String prefix) {
+        Map<String, Object> policy = resources(delivery(), "AWS::IAM::Policy").entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix)).map(Map.Entry::getValue).findFirst().orElseThrow();
+        return list(map(properties(policy).get("PolicyDocument")).get("Statement")).stream().map(Json::map).toList();
+    }
+
+    private static Map<String, Object> statement(String prefix, String sid) {
+        return statements(prefix).stream().filter(s -> sid.equals(s.get("Sid"))).findFirst().orElseThrow();
     }
 
     @Test
-    void deployRoleCanOnlyAssumeTheBootstrapRolesOfTheQualifier() {
-        Map<String, Object> statement = policy("DeployRole");
-        assertThat(statement.get("Action")).isEqualTo(List.of("sts:AssumeRole", "sts:TagSession"));
-        List<Object> resources = list(statement.get("Resource"));
-        assertThat(resources).hasSize(4).allSatisfy(r -> assertThat(r.toString()).contains(":role/cdk-hnb659fds-"));
-        assertThat(resources.toString()).contains("-deploy-role-", "-file-publishing-role-", "-image-publishing-role-", "-lookup-role-");
-        assertThat(properties(role("DeployRole"))).doesNotContainKey("ManagedPolicyArns");
+    void eachGitHubEnvironmentHasItsOwnDeployRoleTrustedOnlyByTheDeployWorkflowOnADeployBranch() {
+        for (String env : List.of("Dev", "Prod")) {
+            Map<String, Object> trust = trust("DeployRole" + env);
+            assertThat(trust.get("Action")).isEqualTo("sts:AssumeRoleWithWebIdentity");
+            assertThat(map(trust.get("Principal")).get("Federated").toString()).contains("GitHubOidc");
+            assertThat(trust.get("Condition")).isEqualTo(Map.of(
+                    "StringEquals", Map.of("token.actions.githubusercontent.com:aud", "sts.amazonaws.com"),
+                    "StringLike", Map.of("token.actions.githubusercontent.com:sub", List.of("repo:acme/data-platform:environment:"
+                            + env.toLowerCase() + ":job_workflow_ref:acme/data-platform/.github/workflows/deploy.yml@refs/heads/main"))));
+        }
+        assertThat(DeliveryStack.SUBJECT_CLAIMS).containsExactly("repo", "context", "job_workflow_ref");
+        // (IamIntentTest evaluates these against other environments, workflows, branches, forks and GitHub's default subject.)
     }
 
     @Test
-    void pullRequestsGetTheReadOnlyDiffRole() {
-        assertThat(map(trust("DiffRole").get("Condition")).get("StringLike"))
-                .isEqualTo(Map.of("token.actions.githubusercontent.com:sub", List.of("repo:acme/data-platform:pull_request:ref:refs/pull/*")));
-        assertThat(policy("DiffRole").get("Resource").toString()).contains("-lookup-role-").doesNotContain("-deploy-role-");
+    void aDeployRoleChangesOnlyItsEnvironmentsStacksAndCannotAssumeTheBootstrapDeployRole() {
+        Map<String, Object> stacks = statement("DeployRoleDev", "DeployThisEnvironmentsStacksOnly");
+        assertThat(list(stacks.get("Resource"))).hasSize(6).allSatisfy(r -> assertThat(r.toString()).contains(":stack/dataplat-dev-"));
+        assertThat(list(stacks.get("Action"))).allSatisfy(a -> assertThat(a.toString()).startsWith("cloudformation:").doesNotContain("*"));
+        assertThat(statements("DeployRoleDev").toString()).doesNotContain("-deploy-role-", "dataplat-prod-", "ManagedPolicyArns");
+        assertThat(statement("DeployRoleDev", "AssumeTheReadOnlyLookupRoleOnly").get("Resource").toString()).contains("-lookup-role-");
+        assertThat(statement("DeployRoleProd", "DeployThisEnvironmentsStacksOnly").get("Resource").toString())
+                .contains(":stack/dataplat-prod-").doesNotContain("dataplat-dev-");
+        delivery().hasOutput("DeployRoleArnDev", Map.of());
+        delivery().hasOutput("DeployRoleArnProd", Map.of());
+    }
+
+    @Test
+    void pullRequestsGetADiffRoleThatReadsTemplatesOnly() {
+        assertThat(map(trust("DiffRole").get("Condition")).get("StringLike")).isEqualTo(Map.of("token.actions.githubusercontent.com:sub",
+                List.of("repo:acme/data-platform:pull_request:job_workflow_ref:acme/data-platform/.github/workflows/pull-request.yml@refs/pull/*")));
+        assertThat(statements("DiffRole").stream().flatMap(s -> s.get("Action") instanceof List<?> l ? l.stream() : java.util.stream.Stream.of(s.get("Action"))).map(Object::toString))
+                .allSatisfy(a -> assertThat(a).matches("cloudformation:(DescribeStacks|GetTemplate|GetTemplateSummary|ListStackResources)"
+                        + "|ssm:GetParameters?"));
+        assertThat(statements("DiffRole").toString()).doesNotContain("sts:AssumeRole", ":role/");
     }
 
     @Test

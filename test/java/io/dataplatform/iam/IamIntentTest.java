@@ -502,55 +502,99 @@ class IamIntentTest {
         synthesized.platform().delivery().ifPresent(s -> templates.put(s.getStackName(), synthesized.template(s).toJSON()));
         FakeDeployment d = new FakeDeployment(templates);
         String stack = "dataplat-delivery";
-        Principal deploy = Principal.role(d, "GitHub deploy role", stack, "DeployRole");
+        Principal deploy = Principal.role(d, "GitHub deploy role (prod)", stack, "DeployRoleProd");
+        Principal deployDev = Principal.role(d, "GitHub deploy role (dev)", stack, "DeployRoleDev");
         Principal diff = Principal.role(d, "GitHub diff role", stack, "DiffRole");
         String provider = "arn:aws:iam::" + ACCOUNT + ":oidc-provider/token.actions.githubusercontent.com";
         String bootstrap = "arn:aws:iam::" + ACCOUNT + ":role/cdk-hnb659fds-";
-        // Subjects as GitHub issues them with the repository's subject template repo, context, ref.
+        // Subjects as GitHub issues them with the repository's subject template repo, context, job_workflow_ref.
         String repo = "repo:" + REPOSITORY;
-        add("delivery main branch deploys prod", null, "GitHub deploy role", "a job of main naming the prod environment assumes it",
-                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":environment:prod:ref:refs/heads/main", provider),
+        String deployOnMain = ":job_workflow_ref:" + REPOSITORY + "/.github/workflows/deploy.yml@refs/heads/main";
+        String prodStack = "arn:aws:cloudformation:" + REGION + ":" + ACCOUNT + ":stack/dataplat-prod-datalake/0a1b2c3d";
+        String devStack = "arn:aws:cloudformation:" + REGION + ":" + ACCOUNT + ":stack/dataplat-dev-datalake/0a1b2c3d";
+        add("delivery main branch deploys prod", null, "GitHub deploy role (prod)", "the deploy workflow on main in the prod environment assumes it",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":environment:prod" + deployOnMain, provider),
                 deploy.trustPolicy(), true, true, DEPLOY_WORKFLOW, "environment: prod", true);
-        add("delivery main branch deploys dev", null, "GitHub deploy role", "a job of main naming the dev environment assumes it",
-                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":environment:dev:ref:refs/heads/main", provider),
-                deploy.trustPolicy(), true, true, DEPLOY_WORKFLOW, "environment: dev", false);
-        add("delivery feature branch naming prod", null, "GitHub deploy role", "a job of a feature branch naming the prod environment assumes it",
-                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":environment:prod:ref:refs/heads/feature-x", provider),
+        add("delivery main branch deploys dev", null, "GitHub deploy role (dev)", "the deploy workflow on main in the dev environment assumes it",
+                "sts:AssumeRoleWithWebIdentity", deployDev.arn(), github(repo + ":environment:dev" + deployOnMain, provider),
+                deployDev.trustPolicy(), true, true, DEPLOY_WORKFLOW, "environment: dev", true);
+        add("delivery dev job takes prod role", null, "GitHub deploy role (prod)", "a job in the dev environment (no reviewers) assumes it",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":environment:dev" + deployOnMain, provider),
                 deploy.trustPolicy(), true, false, null, null, true);
-        add("delivery default subject naming prod", null, "GitHub deploy role",
-                "a job naming prod with GitHub's default subject (no branch in it) assumes it",
+        add("delivery other workflow naming prod", null, "GitHub deploy role (prod)", "another workflow of main naming the prod environment assumes it",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":environment:prod:job_workflow_ref:" + REPOSITORY
+                        + "/.github/workflows/other.yml@refs/heads/main", provider), deploy.trustPolicy(), true, false, null, null, true);
+        add("delivery feature branch naming prod", null, "GitHub deploy role (prod)", "the deploy workflow of a feature branch naming prod assumes it",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":environment:prod:job_workflow_ref:" + REPOSITORY
+                        + "/.github/workflows/deploy.yml@refs/heads/feature-x", provider), deploy.trustPolicy(), true, false, null, null, true);
+        add("delivery default subject naming prod", null, "GitHub deploy role (prod)",
+                "a job naming prod with GitHub's default subject (no workflow in it) assumes it",
                 "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":environment:prod", provider),
                 deploy.trustPolicy(), true, false, null, null, true);
-        add("delivery other repository", null, "GitHub deploy role", "a job of another repository assumes it",
-                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github("repo:someone/fork:environment:prod:ref:refs/heads/main", provider),
-                deploy.trustPolicy(), true, false, null, null, true);
-        add("delivery main branch without environment", null, "GitHub deploy role", "a job of main naming no environment assumes it",
-                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":ref:refs/heads/main:ref:refs/heads/main", provider),
+        add("delivery previous subject template naming prod", null, "GitHub deploy role (prod)",
+                "a job with the subject template repo, context, ref (no workflow) assumes it",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":environment:prod:ref:refs/heads/main", provider),
                 deploy.trustPolicy(), true, false, null, null, false);
-        add("delivery pull request deploy role", null, "GitHub deploy role", "a pull-request job assumes it",
-                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":pull_request:ref:refs/pull/42/merge", provider),
-                deploy.trustPolicy(), true, false, null, null, true);
-        add("delivery wrong audience", null, "GitHub deploy role", "a token for another audience",
+        add("delivery other repository", null, "GitHub deploy role (prod)", "a job of another repository assumes it",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github("repo:someone/fork:environment:prod:job_workflow_ref:someone/fork"
+                        + "/.github/workflows/deploy.yml@refs/heads/main", provider), deploy.trustPolicy(), true, false, null, null, true);
+        add("delivery pull request deploy role", null, "GitHub deploy role (prod)", "a pull-request job assumes it",
+                "sts:AssumeRoleWithWebIdentity", deploy.arn(), github(repo + ":pull_request:job_workflow_ref:" + REPOSITORY
+                        + "/.github/workflows/pull-request.yml@refs/pull/42/merge", provider), deploy.trustPolicy(), true, false, null, null, true);
+        add("delivery wrong audience", null, "GitHub deploy role (prod)", "a token for another audience",
                 "sts:AssumeRoleWithWebIdentity", deploy.arn(), Map.of("_principal", provider,
                         "token.actions.githubusercontent.com:aud", "https://example.com",
-                        "token.actions.githubusercontent.com:sub", repo + ":environment:prod:ref:refs/heads/main"),
+                        "token.actions.githubusercontent.com:sub", repo + ":environment:prod" + deployOnMain),
                 deploy.trustPolicy(), true, false, null, null, false);
-        add("delivery pull request diff role", null, "GitHub diff role", "a pull-request job assumes it",
-                "sts:AssumeRoleWithWebIdentity", diff.arn(), github(repo + ":pull_request:ref:refs/pull/42/merge", provider),
-                diff.trustPolicy(), true, true, PR_WORKFLOW, "role-to-assume", true);
+        add("delivery pull request diff role", null, "GitHub diff role", "a pull-request job of the pull-request workflow assumes it",
+                "sts:AssumeRoleWithWebIdentity", diff.arn(), github(repo + ":pull_request:job_workflow_ref:" + REPOSITORY
+                        + "/.github/workflows/pull-request.yml@refs/pull/42/merge", provider), diff.trustPolicy(), true, true,
+                PR_WORKFLOW, "role-to-assume", true);
         add("delivery main branch diff role", null, "GitHub diff role", "a job of main assumes it",
-                "sts:AssumeRoleWithWebIdentity", diff.arn(), github(repo + ":environment:prod:ref:refs/heads/main", provider),
+                "sts:AssumeRoleWithWebIdentity", diff.arn(), github(repo + ":environment:prod" + deployOnMain, provider),
                 diff.trustPolicy(), true, false, null, null, false);
-        add("delivery deploy assumes bootstrap deploy role", deploy, "assume the CDK bootstrap deploy role", "sts:AssumeRole",
-                bootstrap + "deploy-role-" + ACCOUNT + "-" + REGION, Map.of(), null, true, DEPLOY_WORKFLOW, "cdk deploy", true);
+        // What the deploy roles can change: their own environment's stacks, through CloudFormation only.
+        add("delivery prod deploys prod stack", deploy, "create a change set of a prod stack (cdk deploy)", "cloudformation:CreateChangeSet",
+                prodStack, Map.of(), null, true, DEPLOY_WORKFLOW, "cdk deploy --all -c env=prod", true);
+        add("delivery dev deploys dev stack", deployDev, "create a change set of a dev stack (cdk deploy)", "cloudformation:CreateChangeSet",
+                devStack, Map.of(), null, true, DEPLOY_WORKFLOW, "cdk deploy --all -c env=dev", true);
+        add("delivery dev deploys prod stack", deployDev, "create or execute a change set of a prod stack", "cloudformation:ExecuteChangeSet",
+                prodStack, Map.of(), null, false, null, null, true);
+        add("delivery dev deploys prod-like environment", deployDev, "change a stack of an environment whose name starts with dev",
+                "cloudformation:CreateChangeSet", "arn:aws:cloudformation:" + REGION + ":" + ACCOUNT + ":stack/dataplat-dev-eu-network/0a1b",
+                Map.of(), null, false, null, null, false);
+        add("delivery deploy passes exec role", deploy, "pass the CDK execution role to CloudFormation (the change set's RoleARN)",
+                "iam:PassRole", bootstrap + "cfn-exec-role-" + ACCOUNT + "-" + REGION,
+                Map.of("iam:PassedToService", "cloudformation.amazonaws.com"), null, true, null, null, false);
+        add("delivery deploy passes exec role elsewhere", deploy, "pass the CDK execution role to another service",
+                "iam:PassRole", bootstrap + "cfn-exec-role-" + ACCOUNT + "-" + REGION,
+                Map.of("iam:PassedToService", "lambda.amazonaws.com"), null, false, null, null, false);
+        add("delivery deploy publishes assets", deploy, "upload an asset to the CDK bootstrap bucket",
+                "s3:PutObject", "arn:aws:s3:::cdk-hnb659fds-assets-" + ACCOUNT + "-" + REGION + "/0f1e2d.zip", Map.of(), null, true,
+                null, null, false);
+        add("delivery deploy reads bootstrap version", deploy, "read the CDK bootstrap version",
+                "ssm:GetParameters", "arn:aws:ssm:" + REGION + ":" + ACCOUNT + ":parameter/cdk-bootstrap/hnb659fds/version",
+                Map.of(), null, true, null, null, false);
+        add("delivery deploy assumes bootstrap deploy role", deploy, "assume the CDK bootstrap deploy role (changes any stack of the account)",
+                "sts:AssumeRole", bootstrap + "deploy-role-" + ACCOUNT + "-" + REGION, Map.of(), null, false, null, null, true);
+        add("delivery deploy assumes lookup role", deploy, "assume the CDK lookup role (read-only: lookups, bin/platform-check)",
+                "sts:AssumeRole", bootstrap + "lookup-role-" + ACCOUNT + "-" + REGION, Map.of(), null, true, DEPLOY_WORKFLOW,
+                "lookup-role", false);
         add("delivery deploy assumes exec role", deploy, "assume the CloudFormation execution role directly", "sts:AssumeRole",
                 bootstrap + "cfn-exec-role-" + ACCOUNT + "-" + REGION, Map.of(), null, false, null, null, true);
         add("delivery deploy assumes admin", deploy, "assume any other role", "sts:AssumeRole",
                 "arn:aws:iam::" + ACCOUNT + ":role/Admin", Map.of(), null, false, null, null, false);
-        add("delivery diff assumes lookup role", diff, "assume the CDK lookup role (read-only)", "sts:AssumeRole",
-                bootstrap + "lookup-role-" + ACCOUNT + "-" + REGION, Map.of(), null, true, PR_WORKFLOW, "cdk diff", true);
+        // The diff role: a pull request's own code runs with it before review.
+        add("delivery diff reads template", diff, "read a deployed template (cdk diff)", "cloudformation:GetTemplate",
+                prodStack, Map.of(), null, true, PR_WORKFLOW, "cdk diff", true);
+        add("delivery diff changes stack", diff, "create a change set", "cloudformation:CreateChangeSet",
+                devStack, Map.of(), null, false, null, null, false);
+        add("delivery diff assumes lookup role", diff, "assume the CDK lookup role (ReadOnlyAccess: every S3 object of the account)",
+                "sts:AssumeRole", bootstrap + "lookup-role-" + ACCOUNT + "-" + REGION, Map.of(), null, false, null, null, true);
         add("delivery diff assumes deploy role", diff, "assume the CDK deploy role", "sts:AssumeRole",
                 bootstrap + "deploy-role-" + ACCOUNT + "-" + REGION, Map.of(), null, false, null, null, true);
+        add("delivery diff reads data", diff, "read an object of the account (the lake)", "s3:GetObject",
+                "arn:aws:s3:::dataplat-prod-datalake-rawbucket0a1b/samples/x.csv", Map.of(), null, false, null, null, true);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------

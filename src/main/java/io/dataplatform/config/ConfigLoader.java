@@ -89,6 +89,10 @@ public final class ConfigLoader {
                     + "\" (selected with -c env=" + envName + "); valid environments: " + String.join(", ", valid)));
             throw new ConfigException(problems);
         }
+        delivery.ifPresent(d -> d.githubEnvironments().stream().filter(e -> !valid.contains(e)).forEach(e -> problems.add(
+                new ConfigProblem(root.pathOf("delivery") + ".githubEnvironments", "\"" + e + "\" is not an environment of "
+                        + "platform.environments: each GitHub environment gets the deploy role of the platform environment of "
+                        + "the same name (valid: " + String.join(", ", valid) + ")"))));
         for (String name : valid) {
             if (!ENV_NAME.matcher(name).matches()) {
                 problems.add(new ConfigProblem(environments.pathOf(name),
