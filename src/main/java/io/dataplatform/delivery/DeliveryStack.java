@@ -89,6 +89,8 @@ public final class DeliveryStack extends PlatformStack {
             bootstrap.allowReadingVersion(deploy);
             deploy.addToPrincipalPolicy(statement("AssumeTheReadOnlyLookupRoleOnly", List.of("sts:AssumeRole", "sts:TagSession"),
                     List.of(bootstrap.role("lookup"))));
+            NagChecks.acknowledgeMatching(deploy, "AwsSolutions-IAM5", "Resource::arn:.+:iam::.+:role/cdk-[a-z0-9]+-(lookup|cfn-exec)-role-.+-\\*",
+                    "The CDK bootstrap roles are named cdk-<qualifier>-<kind>-role-<account>-<region>; the wildcard is the region.");
             NagChecks.acknowledgeMatching(deploy, "AwsSolutions-IAM5", "Resource::arn:.+:cloudformation:\\*:.+:stack/[a-z0-9-]+/\\*",
                     "The six stacks of this platform environment, by name, in the environment's region; CloudFormation "
                             + "generates the stack id after the name.");
@@ -158,8 +160,6 @@ public final class DeliveryStack extends PlatformStack {
                         "StringEquals", Map.of(GITHUB_ISSUER + ":aud", "sts.amazonaws.com"),
                         "StringLike", Map.of(GITHUB_ISSUER + ":sub", subjects))))
                 .build();
-        NagChecks.acknowledgeMatching(role, "AwsSolutions-IAM5", "Resource::arn:.+:iam::.+:role/cdk-[a-z0-9]+-[a-z-]+-role-.+-\\*",
-                "The CDK bootstrap roles are named cdk-<qualifier>-<kind>-role-<account>-<region>; the wildcard is the region.");
         return role;
     }
 }
