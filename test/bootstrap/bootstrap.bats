@@ -34,7 +34,7 @@ first_boot() {
   refute grep -qE '^[A-Za-z_]+=(null)?$' "$SANDBOX/etc-up/airflow/airflow.env"
   airflow_gid=$(awk -F: '$1 == "airflow" {print $4}' "$SANDBOX/etc-up/passwd")
   [ "$(stat -c '%u:%g %a' "$SANDBOX/etc-up/airflow/airflow.env")" = "0:$airflow_gid 640" ]
-  [ "$(readlink "$SANDBOX/opt-up/airflow/venv")" = "$VENV_332" ]
+  [ "$(readlink "$SANDBOX/opt-up/dataplatform/venv")" = "$VENV_332" ]
   [ "$(grep -c '^airflow db migrate' "$SANDBOX/calls.log")" -eq 1 ]
   called '^venv-python -$' # the admin user, password through the environment
   called '^systemctl restart airflow@scheduler.service$'
@@ -50,7 +50,7 @@ first_boot() {
   [ -z "$(find "$venv" ! -user root)" ]
   [ -z "$(find "$venv" -perm /022 ! -type l)" ]
   # The units run the venv through the link, as the airflow user.
-  grep -qx 'ExecStart=/opt/airflow/venv/bin/airflow %i' "$SANDBOX/etc-up/systemd/system/airflow@.service"
+  grep -qx 'ExecStart=/opt/dataplatform/venv/bin/airflow %i' "$SANDBOX/etc-up/systemd/system/airflow@.service"
   grep -qx 'User=airflow' "$SANDBOX/etc-up/systemd/system/airflow@.service"
 }
 
@@ -194,7 +194,7 @@ first_boot() {
   first_boot
   AIRFLOW_VERSION_UNDER_TEST=3.3.3 platform_env local
   first_boot
-  [ "$(readlink "$SANDBOX/opt-up/airflow/venv")" = /opt/dataplatform/venvs/airflow-3.3.3-py3.12 ]
+  [ "$(readlink "$SANDBOX/opt-up/dataplatform/venv")" = /opt/dataplatform/venvs/airflow-3.3.3-py3.12 ]
   [ -x "$SANDBOX/opt-up${VENV_332#/opt}/bin/airflow" ]
   [ "$(line_of '^systemctl stop airflow@scheduler')" -lt "$(line_of 'db migrate')" ]
   [ "$(line_of 'db migrate')" -lt "$(line_of '^systemctl restart airflow@scheduler')" ]
@@ -207,7 +207,7 @@ first_boot() {
   bootstrap
   [ "$status" -ne 0 ]
   [[ $output == *"could not install Airflow 3.3.3; the running Airflow is untouched"* ]]
-  [ "$(readlink "$SANDBOX/opt-up/airflow/venv")" = "$VENV_332" ]
+  [ "$(readlink "$SANDBOX/opt-up/dataplatform/venv")" = "$VENV_332" ]
   [ ! -e "$SANDBOX/opt-up/dataplatform/venvs/airflow-3.3.3-py3.12" ]
   refute called '^systemctl (stop|restart) airflow@'
 }
@@ -218,7 +218,7 @@ first_boot() {
   AIRFLOW_VERSION_UNDER_TEST=3.3.3 platform_env local
   bootstrap
   [ "$status" -ne 0 ]
-  [ "$(readlink "$SANDBOX/opt-up/airflow/venv")" = "$VENV_332" ]
+  [ "$(readlink "$SANDBOX/opt-up/dataplatform/venv")" = "$VENV_332" ]
   [ "$(line_of 'db migrate')" -lt "$(line_of '^systemctl start airflow@scheduler')" ]
 }
 
@@ -226,16 +226,99 @@ first_boot() {
   first_boot
   PYTHON_VERSION_UNDER_TEST=3.13 platform_env local
   first_boot
-  [ "$(readlink "$SANDBOX/opt-up/airflow/venv")" = /opt/dataplatform/venvs/airflow-3.3.2-py3.13 ]
+  [ "$(readlink "$SANDBOX/opt-up/dataplatform/venv")" = /opt/dataplatform/venvs/airflow-3.3.2-py3.13 ]
   called '^python3.13 -m venv'
 }
 
-@test "a host with the old layout (airflow-owned venv directory) moves to the root-owned venv" {
+@test "a host with an old layout (venv or its link in AIRFLOW_HOME) moves to the root-owned link, stopping Airflow first" {
   mkdir -p "$SANDBOX/opt-up/airflow/venv/bin"
   touch "$SANDBOX/opt-up/airflow/venv/bin/airflow"
   first_boot
-  [ -L "$SANDBOX/opt-up/airflow/venv" ]
+  [ "$(readlink "$SANDBOX/opt-up/dataplatform/venv")" = "$VENV_332" ]
   [ "$(line_of '^systemctl stop airflow@scheduler')" -lt "$(line_of 'db migrate')" ]
+  # Root leaves what is in AIRFLOW_HOME alone.
+  [ -f "$SANDBOX/opt-up/airflow/venv/bin/airflow" ]
+
+  sandbox_teardown; sandbox_setup
+  mkdir -p "$SANDBOX/opt-up/airflow"
+  ln -s "$VENV_332" "$SANDBOX/opt-up/airflow/venv"
+  first_boot
+  [ "$(line_of '^systemctl stop airflow@scheduler')" -lt "$(line_of 'db migrate')" ]
+}
+
+@test "root never writes through a path the airflow user controls (links planted in AIRFLOW_HOME and the log folder)" {
+  first_boot
+  # What any task could do as the airflow user on a host of the previous layout.
+  airflow_uid=$(awk -F: '$1 == "airflow" {print $3}' "$SANDBOX/etc-up/passwd")
+  mkdir -p "$SANDBOX/etc-up/victim"
+  echo 'root:secret' > "$SANDBOX/etc-up/victim/shadow"
+  rm -rf "$SANDBOX/opt-up/airflow/dags"
+  ln -s /etc/victim "$SANDBOX/opt-up/airflow/dags"
+  chown -h "$airflow_uid" "$SANDBOX/opt-up/airflow/dags"
+  chown "$airflow_uid" "$SANDBOX/var-up/log/airflow"
+  ln -s /etc/victim/shadow "$SANDBOX/var-up/log/airflow/scheduler.log"
+  touch "$SANDBOX/var-up/log/airflow/triggerer.log"
+  chown "$airflow_uid" "$SANDBOX/var-up/log/airflow/triggerer.log"
+  first_boot
+  [ "$(stat -c '%u %a' "$SANDBOX/etc-up/victim")" = "0 755" ]
+  [ "$(stat -c %u "$SANDBOX/etc-up/victim/shadow")" = 0 ]
+  [ "$(cat "$SANDBOX/etc-up/victim/shadow")" = 'root:secret' ]
+  # The log folder belongs to root again and holds nothing a user put there.
+  [ "$(stat -c '%u %a' "$SANDBOX/var-up/log/airflow")" = "0 755" ]
+  [ ! -L "$SANDBOX/var-up/log/airflow/scheduler.log" ]
+  [ ! -e "$SANDBOX/var-up/log/airflow/triggerer.log" ]
+  # AIRFLOW_HOME's folders are made by the airflow user, never chowned by root.
+  called '^runuser -u airflow -- mkdir -p /opt/airflow/dags /opt/airflow/logs /opt/airflow/plugins$'
+  refute grep -nE '(install|chown).* /opt/airflow/' "$BOOTSTRAP"
+}
+
+@test "a link or file in place of a root-owned folder stops the run" {
+  mkdir -p "$SANDBOX/var-up/log"
+  ln -s /etc "$SANDBOX/var-up/log/airflow"
+  bootstrap
+  [ "$status" -ne 0 ]
+  [[ $output == *"/var/log/airflow is not a directory; refusing to use it"* ]]
+}
+
+@test "Airflow and its tasks hold the task role, never the instance role: metadata service blocked, credentials from a root-owned file" {
+  first_boot
+  unit=$SANDBOX/etc-up/systemd/system/airflow@.service
+  grep -qx 'IPAddressDeny=169.254.169.254 fd00:ec2::254' "$unit"
+  env_file | grep -qx 'AWS_CONFIG_FILE=/etc/airflow/aws-config'
+  env_file | grep -qx 'AWS_EC2_METADATA_DISABLED=true'
+  env_file | grep -qx 'AWS_SHARED_CREDENTIALS_FILE=/dev/null'
+  called '^aws sts assume-role --region eu-west-1 --role-arn arn:aws:iam::111122223333:role/dataplat-dev-scheduler-TaskRole --role-session-name airflow-tasks --duration-seconds 3600'
+  credentials=$SANDBOX/run-up/dataplatform/task-credentials.json
+  airflow_gid=$(awk -F: '$1 == "airflow" {print $4}' "$SANDBOX/etc-up/passwd")
+  [ "$(stat -c '%u:%g %a' "$credentials")" = "0:$airflow_gid 640" ]
+  [ "$(stat -c '%u:%g %a' "$SANDBOX/run-up/dataplatform")" = "0:$airflow_gid 750" ]
+  [ "$(stat -c '%u:%g %a' "$SANDBOX/etc-up/airflow/aws-config")" = "0:$airflow_gid 640" ]
+  grep -qx 'credential_process = /usr/bin/cat /run/dataplatform/task-credentials.json' "$SANDBOX/etc-up/airflow/aws-config"
+  # The AWS SDK itself (botocore) reads them through this configuration.
+  sed "s|/run/dataplatform|$SANDBOX/run-up/dataplatform|" "$SANDBOX/etc-up/airflow/aws-config" > "$SANDBOX/aws-config"
+  AWS_CONFIG_FILE=$SANDBOX/aws-config AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
+    run python3 -c 'import botocore.session; c = botocore.session.Session().get_credentials(); print(c.method, c.get_frozen_credentials().access_key)'
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [ "$output" = "custom-process ASIAEXAMPLE0001" ]
+  # The timer renews them; a renewal replaces the file whole.
+  called '^systemctl enable --now .*dataplatform-task-credentials.timer'
+  grep -qx 'ExecStart=/opt/dataplatform/bootstrap.sh task-credentials' "$SANDBOX/etc-up/systemd/system/dataplatform-task-credentials.service"
+  bootstrap task-credentials
+  [ "$status" -eq 0 ]
+  [ "$(jq -r .AccessKeyId "$credentials")" = ASIAEXAMPLE0002 ]
+  [ "$(jq -r .Version "$credentials")" = 1 ]
+  [ -z "$(find "$SANDBOX/run-up/dataplatform" -name '.task-credentials.*')" ]
+}
+
+@test "a failed renewal of the task credentials keeps the current ones" {
+  first_boot
+  credentials=$SANDBOX/run-up/dataplatform/task-credentials.json
+  before=$(cat "$credentials")
+  echo AccessDenied > "$SANDBOX/aws/assume-role.fail"
+  bootstrap task-credentials
+  [ "$status" -ne 0 ]
+  [[ $output == *"cannot assume the task role"* ]]
+  [ "$(cat "$credentials")" = "$before" ]
 }
 
 @test "PostgreSQL that refuses connections is reported as such, not as a missing role" {

@@ -1,5 +1,5 @@
 # Runs src/main/resources/scheduler/bootstrap.sh, unmodified, as cfn-init and cfn-hup run it, in a
-# throwaway sandbox: a private mount namespace whose /etc, /opt, /var and /dev are overlays on the
+# throwaway sandbox: a private mount namespace whose /etc, /opt, /var, /dev and /run are overlays on the
 # host's (writes land in the sandbox, never on the host), with recording stubs for every external
 # command (AWS CLI, IMDS through curl, dnf/rpm, systemctl, PostgreSQL tools, pip and airflow) first
 # on PATH. Real bash, jq, install, useradd, chown, runuser's caller, mktemp and Python run for real.
@@ -18,13 +18,14 @@ sandbox_setup() {
   cp -a "$SANDBOX_LIB/stubs" "$SANDBOX_STUBS"
   for version in 3.10 3.11 3.12 3.13; do ln -s python-venv "$SANDBOX_STUBS/python$version"; done
   mkdir -p "$SANDBOX/aws"
-  for dir in etc opt var dev; do mkdir -p "$SANDBOX/$dir-up" "$SANDBOX/$dir-work"; done
+  for dir in etc opt var dev run; do mkdir -p "$SANDBOX/$dir-up" "$SANDBOX/$dir-work"; done
   echo i-0new00000000000 > "$SANDBOX/instance-id"
   touch "$SANDBOX/healthy"
   # What cfn-init writes before it runs the bootstrap (AirflowBootstrap.java).
   install -D -m 0750 "$BOOTSTRAP" "$SANDBOX/opt-up/dataplatform/bootstrap.sh"
   mkdir -p "$SANDBOX/etc-up/systemd/system" "$SANDBOX/etc-up/dataplatform"
-  for unit in airflow@.service dag-sync.service dag-sync.timer cfn-hup.service dataplatform-data-volume.service; do
+  for unit in airflow@.service dag-sync.service dag-sync.timer cfn-hup.service dataplatform-data-volume.service \
+    dataplatform-task-credentials.service dataplatform-task-credentials.timer; do
     cp "$ROOT_DIR/src/main/resources/scheduler/$unit" "$SANDBOX/etc-up/systemd/system/"
   done
   install -D -m 0755 "$SANDBOX_STUBS/noop" "$SANDBOX/opt-up/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl"
@@ -52,6 +53,7 @@ platform_env() {
     echo "AIRFLOW_API_HOST=127.0.0.1"
     echo "ADMIN_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:111122223333:secret:admin"
     echo "KEYS_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:111122223333:secret:keys"
+    echo "TASK_ROLE_ARN=arn:aws:iam::111122223333:role/dataplat-dev-scheduler-TaskRole"
     echo "ARTIFACTS_BUCKET=artifacts-bucket"
     echo "LOGS_BUCKET=logs-bucket"
     echo "DATA_VOLUME_ID=$([[ $database == local ]] && echo vol-0data0000000001)"
@@ -75,7 +77,7 @@ bootstrap() {
   # shellcheck disable=SC2016  # expanded by the sandbox's own bash
   run unshare -m --propagation private env -i PATH="$SANDBOX_STUBS:/usr/sbin:/usr/bin:/sbin:/bin" \
     SANDBOX="$SANDBOX" SANDBOX_STUBS="$SANDBOX_STUBS" bash -c '
-      for dir in etc opt var dev; do
+      for dir in etc opt var dev run; do
         /bin/mount -t overlay overlay -o "lowerdir=/$dir,upperdir=$SANDBOX/$dir-up,workdir=$SANDBOX/$dir-work" "/$dir"
       done
       exec /opt/dataplatform/bootstrap.sh "$@"' _ "$@"

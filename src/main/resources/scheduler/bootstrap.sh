@@ -11,6 +11,12 @@
 # - a new Airflow is built in its own venv beside the running one and switched to only once it
 #   installed, migrated and answers; the venvs belong to root, so nothing the airflow user (every
 #   task) can write is ever run by root;
+# - root never writes, chowns or follows a path the airflow user controls: AIRFLOW_HOME's folders
+#   are made by the airflow user itself, the venv link and the service logs live in root-owned
+#   directories;
+# - Airflow and its tasks never hold the instance role: the units block the instance metadata
+#   service and get the task role's credentials, renewed here every 15 minutes, from a root-owned
+#   file through the AWS SDK's credential_process;
 # - a new instance prepares everything before it takes the data volume over from the instance it
 #   replaces, and if it then fails it hands the volume back and starts that instance again;
 # - only what changed is restarted.
@@ -21,8 +27,12 @@ set -euo pipefail
 source /etc/dataplatform/platform.env
 
 readonly AIRFLOW_HOME=/opt/airflow
-readonly VENV_LINK=$AIRFLOW_HOME/venv
+readonly VENV_LINK=/opt/dataplatform/venv
 readonly VENVS=/opt/dataplatform/venvs
+readonly SERVICE_LOGS=/var/log/airflow
+readonly TASK_CREDENTIALS_DIR=/run/dataplatform
+readonly TASK_CREDENTIALS=$TASK_CREDENTIALS_DIR/task-credentials.json
+readonly TASK_AWS_CONFIG=/etc/airflow/aws-config
 readonly VENV=$VENVS/airflow-$AIRFLOW_VERSION-py$PYTHON_VERSION
 readonly ENV_FILE=/etc/airflow/airflow.env
 readonly PG_MOUNT=/var/lib/pgsql
@@ -78,11 +88,30 @@ install_packages() {
   fi
 }
 
+# A root-owned directory at $1 (mode $2, group $3): an existing one is taken back from whoever owned it; a
+# symlink or a file in its place stops the run (only root can put one where these live).
+root_dir() {
+  [[ -L $1 || (-e $1 && ! -d $1) ]] && fail "$1 is not a directory; refusing to use it"
+  install -d -o root -g "$3" -m "$2" "$1"
+}
+
 ensure_airflow_user() {
   id airflow >/dev/null 2>&1 || useradd --system --home-dir "$AIRFLOW_HOME" --shell /sbin/nologin airflow
-  install -d -o airflow -g airflow "$AIRFLOW_HOME" "$AIRFLOW_HOME/dags" "$AIRFLOW_HOME/logs" "$AIRFLOW_HOME/plugins" /var/log/airflow
-  install -d -o root -g airflow -m 0750 /etc/airflow
-  install -d -o root -g root -m 0755 "$VENVS" "$STATE"
+  [[ -L $AIRFLOW_HOME ]] && fail "$AIRFLOW_HOME is a symlink; refusing to use it"
+  if [[ ! -d $AIRFLOW_HOME ]]; then
+    install -d -o airflow -g airflow -m 0750 "$AIRFLOW_HOME"
+  fi
+  # Its folders are the airflow user's own: it makes them itself, so root never chowns or follows anything in them.
+  runuser -u airflow -- mkdir -p "$AIRFLOW_HOME/dags" "$AIRFLOW_HOME/logs" "$AIRFLOW_HOME/plugins"
+  root_dir /etc/airflow 0750 airflow
+  root_dir /opt/dataplatform 0755 root
+  root_dir "$VENVS" 0755 root
+  root_dir "$STATE" 0755 root
+  # systemd (root) appends the components' output here: a root-owned folder, so nobody can put a link or another
+  # file in a log's place. Earlier hosts had an airflow-owned folder: what it holds that is not a plain root-owned
+  # file of one link goes.
+  root_dir "$SERVICE_LOGS" 0755 root
+  find "$SERVICE_LOGS" -mindepth 1 -maxdepth 1 \( ! -type f -o ! -user root -o -links +1 \) -exec rm -rf -- {} +
 }
 
 # Airflow for this version pair in its own root-owned venv, beside the one that runs; a failed
@@ -237,6 +266,35 @@ print("postgresql+psycopg2://%s:%s@%s:%s/airflow?sslmode=require" % (urllib.pars
   fi
 }
 
+# The task role's credentials for Airflow and its tasks, in the format of the AWS SDK's credential_process
+# (botocore re-reads it before they expire). Role chaining gives at most one hour; the timer renews them every
+# 15 minutes. Written beside the live file and renamed over it, root-owned, readable by the airflow group.
+refresh_task_credentials() {
+  root_dir "$TASK_CREDENTIALS_DIR" 0750 airflow
+  local credentials staged
+  credentials=$(aws sts assume-role --region "$AWS_REGION" --role-arn "$TASK_ROLE_ARN" --role-session-name airflow-tasks \
+    --duration-seconds 3600 --query Credentials --output json) || fail "cannot assume the task role $TASK_ROLE_ARN (error above)"
+  staged=$(mktemp "$TASK_CREDENTIALS_DIR/.task-credentials.XXXXXX")
+  if ! jq -e '{Version: 1, AccessKeyId, SecretAccessKey, SessionToken, Expiration}
+      | select(all(.[]; (type == "string" and length > 0) or . == 1))' <<<"$credentials" > "$staged"; then
+    rm -f "$staged"
+    fail "the task role's credentials are incomplete"
+  fi
+  chown root:airflow "$staged"
+  chmod 0640 "$staged"
+  mv -f "$staged" "$TASK_CREDENTIALS"
+}
+
+# The AWS SDK configuration of Airflow and its tasks: the task role's credentials, never the instance's.
+render_aws_config() {
+  local staged
+  staged=$(mktemp /etc/airflow/.aws-config.XXXXXX)
+  printf '[default]\nregion = %s\ncredential_process = /usr/bin/cat %s\n' "$AWS_REGION" "$TASK_CREDENTIALS" > "$staged"
+  chown root:airflow "$staged"
+  chmod 0640 "$staged"
+  mv -f "$staged" "$TASK_AWS_CONFIG"
+}
+
 # Writes the complete, validated environment file to $1 (nothing reads it yet).
 render_env_file() {
   local keys fernet api jwt conn
@@ -249,6 +307,10 @@ render_env_file() {
   {
     echo "AIRFLOW_HOME=$AIRFLOW_HOME"
     echo "AWS_DEFAULT_REGION=$AWS_REGION"
+    # The task role only: the SDK reads this configuration and never asks the (blocked) instance metadata service.
+    echo "AWS_CONFIG_FILE=$TASK_AWS_CONFIG"
+    echo "AWS_SHARED_CREDENTIALS_FILE=/dev/null"
+    echo "AWS_EC2_METADATA_DISABLED=true"
     echo "AIRFLOW__CORE__EXECUTOR=LocalExecutor"
     echo "AIRFLOW__CORE__AUTH_MANAGER=airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager"
     echo "AIRFLOW__CORE__DAGS_FOLDER=$AIRFLOW_HOME/dags"
@@ -324,7 +386,8 @@ apply_changes() {
   # only once migration and admin user are done, so a failed run leaves it and the services as they were.
   if [[ $current_venv != "$VENV" ]]; then
     log "switching Airflow to $VENV"
-    [[ -n $current_venv || -e $VENV_LINK ]] && components stop
+    # (the link in AIRFLOW_HOME: hosts set up before the link moved to a root-owned folder)
+    [[ -n $current_venv || -e $VENV_LINK || -e $AIRFLOW_HOME/venv || -L $AIRFLOW_HOME/venv ]] && components stop
     if ! as_airflow "$candidate" "$VENV/bin/airflow" db migrate; then
       if [[ -n $current_venv ]]; then
         log "migration failed: starting Airflow from $current_venv again"
@@ -334,10 +397,7 @@ apply_changes() {
     fi
     create_admin "$candidate"
     mv -f "$candidate" "$ENV_FILE"
-    rm -rf "$VENV_LINK.new"
-    if [[ -d $VENV_LINK && ! -L $VENV_LINK ]]; then
-      rm -rf "$VENV_LINK" # the layout before root-owned venvs: an airflow-owned venv in place
-    fi
+    rm -f "$VENV_LINK.new"
     ln -s "$VENV" "$VENV_LINK.new"
     mv -T "$VENV_LINK.new" "$VENV_LINK"
     components enable
@@ -355,7 +415,7 @@ apply_changes() {
 }
 
 start_support_services() {
-  systemctl enable --now cfn-hup.service dag-sync.timer
+  systemctl enable --now cfn-hup.service dag-sync.timer dataplatform-task-credentials.timer
   if [[ $DATABASE == local ]]; then
     systemctl enable dataplatform-data-volume.service
   fi
@@ -410,6 +470,8 @@ main() {
   ensure_airflow_user
   install_airflow
   ensure_keys
+  refresh_task_credentials
+  render_aws_config
   CANDIDATE=$(mktemp /etc/airflow/.airflow.env.XXXXXX)
   render_env_file "$CANDIDATE"
   # Everything is in place: only now take the data volume (and with it the database) over.
@@ -424,8 +486,8 @@ main() {
   PREVIOUS_HOLDER=""
 }
 
-if [[ ${1:-} == reclaim-volume ]]; then
-  reclaim_volume
-else
-  main
-fi
+case ${1:-} in
+  reclaim-volume) reclaim_volume ;;
+  task-credentials) refresh_task_credentials ;;
+  *) main ;;
+esac

@@ -78,13 +78,18 @@ class EmrStackTest {
         Map<String, Object> role = properties(role("RolesEc2Role"));
         assertThat(map(list(map(role.get("AssumeRolePolicyDocument")).get("Statement")).get(0)).get("Principal"))
                 .isEqualTo(Map.of("Service", "ec2.amazonaws.com"));
-        assertThat(role.get("ManagedPolicyArns").toString()).contains("AmazonSSMManagedInstanceCore")
-                .contains("CloudWatchAgentServerPolicy").doesNotContain("AmazonElasticMapReduceforEC2Role");
+        // No AWS managed policy (AmazonSSMManagedInstanceCore reads every parameter, CloudWatchAgentServerPolicy puts
+        // metrics into any namespace): Session Manager's channels only, and nothing for an agent the nodes do not run.
+        assertThat(role).doesNotContainKey("ManagedPolicyArns");
+        assertThat(actions(statement("RolesEc2RoleDefaultPolicy", "SessionManagerChannels")))
+                .containsExactlyInAnyOrderElementsOf(io.dataplatform.core.InstanceRoles.SESSION_MANAGER_ACTIONS);
 
         List<Map<String, Object>> statements = statementsOf("RolesEc2RoleDefaultPolicy");
         assertThat(statements).allSatisfy(s -> {
             assertThat(actions(s)).allSatisfy(a -> assertThat(a).doesNotContain("*"));
-            assertThat(s.get("Resource")).isNotEqualTo("*");
+            if (!"SessionManagerChannels".equals(s.get("Sid"))) { // ssmmessages takes no resource type
+                assertThat(s.get("Resource")).isNotEqualTo("*");
+            }
         });
         assertThat(actions(statement("RolesEc2RoleDefaultPolicy", "ReadRawObjects"))).containsExactly("s3:GetObject");
         assertThat(actions(statement("RolesEc2RoleDefaultPolicy", "ReadArtifactsObjects"))).containsExactly("s3:GetObject");

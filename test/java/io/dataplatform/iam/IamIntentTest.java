@@ -159,7 +159,7 @@ class IamIntentTest {
                 CdkJson.projectRoot().resolve("test/resources/iam/AmazonEMRFullAccessPolicy_v2.json").toFile(), Map.class));
         Map<String, Object> managed = Map.of("name", "AmazonEMRFullAccessPolicy_v2", "policy", managedFile.get("document"));
         FakeDeployment dev = deployment(Synth.fixture("dev"));
-        Principal airflow = Principal.role(dev, "Airflow instance", "dataplat-dev-scheduler", "InstanceRole");
+        Principal airflow = Principal.role(dev, "Airflow tasks", "dataplat-dev-scheduler", "InstanceRoleTaskRole");
         Map<String, String> ourToDefault = Map.of(
                 roleArn(dev, "dataplat-dev-emr", "RolesServiceRole"), "EMR_DefaultRole_V2",
                 roleArn(dev, "dataplat-dev-emr", "RolesEc2Role"), "EMR_EC2_DefaultRole",
@@ -222,7 +222,8 @@ class IamIntentTest {
         String emr = "dataplat-" + env + "-emr";
         String scheduler = "dataplat-" + env + "-scheduler";
         String monitoring = "dataplat-" + env + "-monitoring";
-        Principal airflow = Principal.role(d, "Airflow instance", scheduler, "InstanceRole");
+        Principal host = Principal.role(d, "Airflow instance (root)", scheduler, "InstanceRoleA57500A0");
+        Principal airflow = Principal.role(d, "Airflow tasks", scheduler, "InstanceRoleTaskRole");
         Principal nodes = Principal.role(d, "EMR cluster nodes", emr, "RolesEc2Role");
         Principal service = Principal.role(d, "EMR service role", emr, "RolesServiceRole");
         Principal guard = Principal.role(d, "cluster guard Lambda", monitoring, "ClusterGuardFunctionServiceRole");
@@ -312,25 +313,67 @@ class IamIntentTest {
         add(p + "airflow sensor ListBucket raw", airflow, "list the date's input folder (DAG: aguardar_entrada, wildcard)",
                 "s3:ListBucket", raw, Map.of("s3:prefix", "samples/vendas/data_venda=2025-09-01/"), null, true, DAG,
                 "wildcard_match=True", false);
+        // Airflow's tasks never hold the instance role (the units block the metadata service, the bootstrap gives
+        // them the task role): what root does on the host, a task cannot.
+        String taskRole = roleArn(d, scheduler, "InstanceRoleTaskRole");
+        add(p + "instance provides task credentials", null, "Airflow instance (root)", "assume the task role for Airflow (bootstrap)",
+                "sts:AssumeRole", taskRole, Map.of("_principal", host.arn()), airflow.trustPolicy(), true, true,
+                BOOTSTRAP, "aws sts assume-role", false);
+        add(p + "nodes assume task role", null, "EMR cluster nodes", "assume the Airflow task role",
+                "sts:AssumeRole", taskRole, Map.of("_principal", nodes.arn()), airflow.trustPolicy(), true, false, null, null, false);
+        add(p + "airflow task reads admin password", airflow, "read the Airflow admin password",
+                "secretsmanager:GetSecretValue", secretArn(d, scheduler, "SecretsAdminPassword"), Map.of(), null, false, null, null, true);
+        add(p + "airflow task overwrites keys", airflow, "overwrite the keys secret",
+                "secretsmanager:PutSecretValue", secretArn(d, scheduler, "SecretsKeys"), Map.of(), null, false, null, null, true);
+        add(p + "airflow task marks off hours", airflow, "put OffHours=1 (silences the host's alarms)",
+                "cloudwatch:PutMetricData", "*", Map.of("cloudwatch:namespace", "DataPlatform/dataplat-" + env + "/Airflow"),
+                null, false, null, null, true);
+        add(p + "airflow task cuts log retention", airflow, "change a log group's retention",
+                "logs:PutRetentionPolicy", "arn:aws:logs:" + REGION + ":" + ACCOUNT + ":log-group:flow-logs:*", Map.of(), null, false,
+                null, null, false);
+        add(p + "airflow task reads parameters", airflow, "read any SSM parameter",
+                "ssm:GetParameter", "arn:aws:ssm:" + REGION + ":" + ACCOUNT + ":parameter/prod/db-password", Map.of(), null, false,
+                null, null, false);
+        // The instance role itself: the CloudWatch agent and Session Manager, scoped (no AWS managed policies).
+        String serviceLogs = d.attribute(scheduler, d.logicalId(scheduler, "AWS::Logs::LogGroup", "ServiceLogs"), "Arn");
+        add(p + "host agent ships logs", host, "ship the services' logs (CloudWatch agent)",
+                "logs:PutLogEvents", serviceLogs.replaceAll(":\\*$", "") + ":log-stream:i-0123/airflow", Map.of(), null, true,
+                null, null, false);
+        add(p + "host agent metrics", host, "put memory, disk and StatsD metrics into its namespace (CloudWatch agent)",
+                "cloudwatch:PutMetricData", "*", Map.of("cloudwatch:namespace", "DataPlatform/dataplat-" + env + "/Airflow"),
+                null, true, BOOTSTRAP, "aws cloudwatch put-metric-data", false);
+        add(p + "host foreign metric", host, "put metrics into another namespace", "cloudwatch:PutMetricData", "*",
+                Map.of("cloudwatch:namespace", "AWS/EC2"), null, false, null, null, false);
+        add(p + "host cuts log retention", host, "change a log group's retention (CloudWatchAgentServerPolicy allowed it)",
+                "logs:PutRetentionPolicy", serviceLogs, Map.of(), null, false, null, null, false);
+        add(p + "host reads parameters", host, "read any SSM parameter (AmazonSSMManagedInstanceCore allowed it)",
+                "ssm:GetParameter", "arn:aws:ssm:" + REGION + ":" + ACCOUNT + ":parameter/prod/db-password", Map.of(), null, false,
+                null, null, false);
+        add(p + "host session manager", host, "open Session Manager channels (SSM agent)",
+                "ssmmessages:OpenDataChannel", "*", Map.of(), null, true, null, null, false);
+        assertThat(host.awsManagedPolicies()).as(env + ": AWS managed policies of the Airflow instance role").isEmpty();
+        assertThat(airflow.awsManagedPolicies()).as(env + ": AWS managed policies of the Airflow task role").isEmpty();
+        assertThat(nodes.awsManagedPolicies()).as(env + ": AWS managed policies of the EMR nodes' role").isEmpty();
+
         // Airflow: the bootstrap and the instance's services.
-        add(p + "airflow GetSecretValue keys", airflow, "read the Fernet/API/JWT keys (bootstrap)",
+        add(p + "airflow GetSecretValue keys", host, "read the Fernet/API/JWT keys (bootstrap)",
                 "secretsmanager:GetSecretValue", secretArn(d, scheduler, "SecretsKeys"), Map.of(), null, true,
                 BOOTSTRAP, "aws secretsmanager get-secret-value", true);
-        add(p + "airflow GetSecretValue admin", airflow, "read the admin password (bootstrap)",
+        add(p + "airflow GetSecretValue admin", host, "read the admin password (bootstrap)",
                 "secretsmanager:GetSecretValue", secretArn(d, scheduler, "SecretsAdminPassword"), Map.of(), null, true,
                 BOOTSTRAP, "ADMIN_SECRET_ARN", false);
-        add(p + "airflow PutSecretValue keys", airflow, "store generated keys once (bootstrap)",
+        add(p + "airflow PutSecretValue keys", host, "store generated keys once (bootstrap)",
                 "secretsmanager:PutSecretValue", secretArn(d, scheduler, "SecretsKeys"), Map.of(), null, true,
                 BOOTSTRAP, "aws secretsmanager put-secret-value", false);
-        add(p + "airflow PutSecretValue admin", airflow, "overwrite the admin password secret",
+        add(p + "airflow PutSecretValue admin", host, "overwrite the admin password secret",
                 "secretsmanager:PutSecretValue", secretArn(d, scheduler, "SecretsAdminPassword"), Map.of(), null, false, null, null, true);
-        add(p + "airflow sync DAGs GetObject", airflow, "read DAGs from artifacts/dags/ (dag-sync)",
+        add(p + "airflow sync DAGs GetObject", host, "read DAGs from artifacts/dags/ (dag-sync)",
                 "s3:GetObject", artifacts + "/dags/pipeline_emr.py", Map.of(), null, true, DAG_SYNC, "s3://$ARTIFACTS_BUCKET/dags/", true);
-        add(p + "airflow sync DAGs ListBucket", airflow, "list artifacts/dags/ (dag-sync)",
+        add(p + "airflow sync DAGs ListBucket", host, "list artifacts/dags/ (dag-sync)",
                 "s3:ListBucket", artifacts, Map.of("s3:prefix", "dags/"), null, true, DAG_SYNC, "aws s3 sync", false);
-        add(p + "airflow list artifacts outside dags", airflow, "list the rest of the artifacts bucket",
+        add(p + "airflow list artifacts outside dags", host, "list the rest of the artifacts bucket",
                 "s3:ListBucket", artifacts, Map.of("s3:prefix", "jobs/"), null, false, null, null, false);
-        add(p + "airflow write dags", airflow, "write a DAG into artifacts/dags/",
+        add(p + "airflow write dags", host, "write a DAG into artifacts/dags/",
                 "s3:PutObject", artifacts + "/dags/evil.py", Map.of(), null, false, null, null, true);
         add(p + "airflow write task logs", airflow, "write task logs to logs/airflow/ (remote logging)",
                 "s3:PutObject", logs + "/airflow/dag_id=pipeline_emr/attempt=1.log", Map.of(), null, true,
@@ -342,24 +385,24 @@ class IamIntentTest {
         if (!d.resources(scheduler, "AWS::EC2::Volume").isEmpty()) {
             String volume = "arn:aws:ec2:" + REGION + ":" + ACCOUNT + ":volume/" + d.ref(scheduler, d.logicalId(scheduler, "AWS::EC2::Volume", "DataVolume"));
             String previous = "arn:aws:ec2:" + REGION + ":" + ACCOUNT + ":instance/i-0previous0000000";
-            add(p + "airflow take over volume", airflow, "attach its data volume (bootstrap)",
+            add(p + "airflow take over volume", host, "attach its data volume (bootstrap)",
                     "ec2:AttachVolume", volume, Map.of(), null, true, BOOTSTRAP, "aws ec2 attach-volume", false);
-            add(p + "airflow stop replaced instance", airflow, "stop the Airflow instance it replaces (bootstrap)",
+            add(p + "airflow stop replaced instance", host, "stop the Airflow instance it replaces (bootstrap)",
                     "ec2:StopInstances", previous, Map.of("aws:ResourceTag/aws:cloudformation:stack-name", scheduler,
                             "aws:ResourceTag/DataPlatformRole", "airflow-scheduler"), null, true, BOOTSTRAP, "aws ec2 stop-instances", true);
-            add(p + "airflow hands volume back", airflow, "give the volume back to the instance it replaced (failed replacement)",
+            add(p + "airflow hands volume back", host, "give the volume back to the instance it replaced (failed replacement)",
                     "ec2:AttachVolume", previous, Map.of("aws:ResourceTag/aws:cloudformation:stack-name", scheduler,
                             "aws:ResourceTag/DataPlatformRole", "airflow-scheduler"), null, true, BOOTSTRAP, "hand_volume_back", false);
-            add(p + "airflow restarts replaced instance", airflow, "start the instance it replaced again (failed replacement)",
+            add(p + "airflow restarts replaced instance", host, "start the instance it replaced again (failed replacement)",
                     "ec2:StartInstances", previous, Map.of("aws:ResourceTag/aws:cloudformation:stack-name", scheduler,
                             "aws:ResourceTag/DataPlatformRole", "airflow-scheduler"), null, true, BOOTSTRAP, "aws ec2 start-instances", true);
-            add(p + "airflow start other instance", airflow, "start any other instance",
+            add(p + "airflow start other instance", host, "start any other instance",
                     "ec2:StartInstances", previous, Map.of("aws:ResourceTag/aws:cloudformation:stack-name", "dataplat-" + env + "-network"),
                     null, false, null, null, false);
-            add(p + "airflow stop other instance", airflow, "stop any other instance",
+            add(p + "airflow stop other instance", host, "stop any other instance",
                     "ec2:StopInstances", previous, Map.of("aws:ResourceTag/aws:cloudformation:stack-name", "dataplat-" + env + "-network"),
                     null, false, null, null, true);
-            add(p + "airflow attach other volume", airflow, "attach any other volume",
+            add(p + "airflow attach other volume", host, "attach any other volume",
                     "ec2:AttachVolume", "arn:aws:ec2:" + REGION + ":" + ACCOUNT + ":volume/vol-0other", Map.of(), null, false, null, null, false);
         }
 
@@ -406,6 +449,11 @@ class IamIntentTest {
                 "s3:PutObject", logs + "/airflow/x.log", Map.of(), null, false, null, null, false);
         add(p + "nodes read other environment", nodes, "read the other environment's raw data",
                 "s3:GetObject", otherRaw + "/samples/x.csv", Map.of(), null, false, null, null, true);
+        add(p + "nodes mark off hours", nodes, "put OffHours=1 into the Airflow namespace (silences the host's alarms)",
+                "cloudwatch:PutMetricData", "*", Map.of("cloudwatch:namespace", "DataPlatform/dataplat-" + env + "/Airflow"),
+                null, false, null, null, true);
+        add(p + "nodes read parameters", nodes, "read any SSM parameter", "ssm:GetParameters",
+                "arn:aws:ssm:" + REGION + ":" + ACCOUNT + ":parameter/prod/db-password", Map.of(), null, false, null, null, false);
         add(p + "nodes delete curated bucket", nodes, "delete the curated bucket",
                 "s3:DeleteBucket", curated, Map.of(), null, false, null, null, false);
         String diskKey = d.attribute(emr, d.logicalId(emr, "AWS::KMS::Key", "SecurityConfigurationLocalDiskKey"), "Arn");

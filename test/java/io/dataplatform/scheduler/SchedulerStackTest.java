@@ -52,10 +52,10 @@ class SchedulerStackTest {
     }
 
     private static List<Map<String, Object>> statements(Template t) {
-        Map<String, Object> policy = resources(t, "AWS::IAM::Policy").entrySet().stream()
-                .filter(e -> e.getKey().startsWith("InstanceRole")).map(Map.Entry::getValue).findFirst().orElseThrow();
+        // The instance role's and the task role's policies.
         List<Map<String, Object>> result = new ArrayList<>();
-        list(map(properties(policy).get("PolicyDocument")).get("Statement")).forEach(s -> result.add(map(s)));
+        resources(t, "AWS::IAM::Policy").entrySet().stream().filter(e -> e.getKey().startsWith("InstanceRole"))
+                .forEach(e -> list(map(properties(e.getValue()).get("PolicyDocument")).get("Statement")).forEach(s -> result.add(map(s))));
         return result;
     }
 

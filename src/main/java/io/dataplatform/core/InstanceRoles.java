@@ -1,20 +1,31 @@
 package io.dataplatform.core;
 
 import java.util.List;
-import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.Arn;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.constructs.Construct;
 
-/** Roles of the platform's EC2 machines (Airflow, EMR nodes): SSM access and the CloudWatch agent. */
+/**
+ * Roles of the platform's EC2 machines (Airflow, EMR nodes). No AWS managed policy: Session Manager
+ * gets exactly the channel actions of AWS's minimal instance policy (AWSCloud9SSMInstanceProfile),
+ * without AmazonSSMManagedInstanceCore's ssm:GetParameter(s) on every parameter of the account; the
+ * CloudWatch agent's rights (where an instance runs it) are added by its owner, limited to its own log
+ * group and metric namespace, without CloudWatchAgentServerPolicy's PutMetricData into any namespace,
+ * PutRetentionPolicy and CreateLogGroup on every log group.
+ */
 public final class InstanceRoles {
+    /** What the SSM agent needs for Session Manager (AWS's minimal instance policy for it). */
+    public static final List<String> SESSION_MANAGER_ACTIONS = List.of("ssmmessages:CreateControlChannel",
+            "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel");
+
     private InstanceRoles() {
     }
 
-    /**
-     * A role for EC2 with AmazonSSMManagedInstanceCore (Session Manager instead of SSH keys) and
-     * CloudWatchAgentServerPolicy; the caller adds its own least-privilege statements.
-     */
+    /** A role for EC2 with Session Manager only; the caller adds its own least-privilege statements. */
     public static Role ec2Role(Construct scope, String id, String description) {
         return ec2Role(scope, id, description, null);
     }
@@ -25,14 +36,18 @@ public final class InstanceRoles {
                 .roleName(roleName)
                 .description(description)
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
-                .managedPolicies(List.of(
-                        ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore"),
-                        ManagedPolicy.fromAwsManagedPolicyName("CloudWatchAgentServerPolicy")))
                 .build();
-        NagChecks.acknowledge(role, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]",
-                "AWS's minimal policy for Session Manager: shell and port forwarding without SSH keys or open ports.");
-        NagChecks.acknowledge(role, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy]",
-                "AWS's policy for the CloudWatch agent (PutMetricData, log delivery); maintained by AWS.");
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("SessionManagerChannels")
+                .actions(SESSION_MANAGER_ACTIONS).resources(List.of("*")).build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("SessionManagerRegistration")
+                .actions(List.of("ssm:UpdateInstanceInformation"))
+                .resources(List.of(Arn.format(ArnComponents.builder().service("ec2").resource("instance").resourceName("*").build(),
+                        Stack.of(scope))))
+                .build());
+        NagChecks.acknowledge(role, "AwsSolutions-IAM5[Resource::*]",
+                "The four ssmmessages actions of Session Manager support no resource type (AWS's minimal instance policy).");
+        NagChecks.acknowledgeMatching(role, "AwsSolutions-IAM5", "Resource::arn:.+:ec2:.+:instance/\\*",
+                "ssm:UpdateInstanceInformation: the SSM agent registers the instance it runs on, whose id the role cannot know.");
         return role;
     }
 }

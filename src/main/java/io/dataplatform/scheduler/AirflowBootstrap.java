@@ -41,7 +41,7 @@ final class AirflowBootstrap {
         elements.add(InitFile.fromString(PLATFORM_ENV, envFile(platformEnv), mode("000640")));
         elements.add(InitFile.fromString(BOOTSTRAP, ClasspathFiles.read(RESOURCES + "bootstrap.sh"), mode("000750")));
         for (String unit : List.of("airflow@.service", "dag-sync.service", "dag-sync.timer", "cfn-hup.service",
-                "dataplatform-data-volume.service")) {
+                "dataplatform-data-volume.service", "dataplatform-task-credentials.service", "dataplatform-task-credentials.timer")) {
             elements.add(InitFile.fromString("/etc/systemd/system/" + unit, ClasspathFiles.read(RESOURCES + unit), mode("000644")));
         }
         elements.add(InitFile.fromString("/opt/aws/amazon-cloudwatch-agent/etc/dataplatform.json",

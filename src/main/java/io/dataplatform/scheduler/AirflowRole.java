@@ -14,16 +14,20 @@ import software.amazon.awscdk.Arn;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.ArnPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.constructs.Construct;
 
 /**
- * The Airflow instance's role: DAG sync from artifacts, remote task logs under logs/airflow/,
- * sensors on raw, its own secrets, the EMR calls the DAGs make (on this environment's tagged clusters only),
- * PassRole of each EMR role only to the service that assumes it, and taking its data volume over
- * on replacement.
+ * The Airflow host's two roles. The instance role (root's: bootstrap, DAG sync, CloudWatch agent, Session
+ * Manager) reads its own secrets, stores the generated keys once, syncs artifacts/dags/ and takes its data
+ * volume over on replacement. Airflow's components and every task run without it (the units block the
+ * instance metadata service): they use the task role, which the bootstrap assumes for them and which can do
+ * only what DAGs need: remote task logs under logs/airflow/, sensors on raw, the EMR calls of the DAGs (on this
+ * environment's tagged clusters only) and PassRole of each EMR role only to the service that assumes it.
  */
 public final class AirflowRole extends Construct {
     public static final String LOG_PREFIX = "airflow/";
@@ -35,24 +39,34 @@ public final class AirflowRole extends Construct {
     static final String DATA_LAKE_OBJECTS = "Resource::.+(Raw|Artifacts|Logs)Bucket.+/(airflow/|dags/)?\\*";
 
     private final Role role;
+    private final Role taskRole;
 
     public AirflowRole(Construct scope, String id, PlatformConfig config, DataLakeBuckets buckets, EmrResources emr,
                        AirflowSecrets secrets) {
         super(scope, id);
         Stack stack = Stack.of(this);
-        role = InstanceRoles.ec2Role(this, "Role", "Airflow scheduler instance");
+        role = InstanceRoles.ec2Role(this, "Role", "Airflow scheduler instance (root): bootstrap, DAG sync, agent, data volume");
+        // Trusted by the instance role alone; role chaining limits its sessions to one hour, which the bootstrap's
+        // refresh timer renews every 15 minutes.
+        taskRole = Role.Builder.create(this, "TaskRole")
+                .description("Airflow components and tasks (DAGs): task logs, raw sensors, this environment's EMR clusters")
+                .assumedBy(new ArnPrincipal(role.getRoleArn()))
+                .build();
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("ProvideTaskCredentials")
+                .actions(List.of("sts:AssumeRole")).resources(List.of(taskRole.getRoleArn())).build());
 
-        add("SyncDags", List.of("s3:GetObject"), buckets.artifacts().arnForObjects(DAGS_PREFIX + "*"));
-        add("ListDags", List.of("s3:ListBucket"), buckets.artifacts().getBucketArn(),
+        add(role, "SyncDags", List.of("s3:GetObject"), buckets.artifacts().arnForObjects(DAGS_PREFIX + "*"));
+        add(role, "ListDags", List.of("s3:ListBucket"), buckets.artifacts().getBucketArn(),
                 Map.of("StringLike", Map.of("s3:prefix", List.of(DAGS_PREFIX, DAGS_PREFIX + "*"))));
-        add("WriteTaskLogs", List.of("s3:GetObject", "s3:PutObject"), buckets.logs().arnForObjects(LOG_PREFIX + "*"));
-        add("ListTaskLogs", List.of("s3:ListBucket"), buckets.logs().getBucketArn(),
-                Map.of("StringLike", Map.of("s3:prefix", List.of(LOG_PREFIX, LOG_PREFIX + "*"))));
-        add("SenseRawObjects", List.of("s3:GetObject"), buckets.raw().arnForObjects("*"));
-        add("SenseRawBucket", List.of("s3:ListBucket"), buckets.raw().getBucketArn());
         NagChecks.acknowledgeMatching(role, "AwsSolutions-IAM5", DATA_LAKE_OBJECTS,
-                "Object-level S3 actions need bucket ARN + /*: DAG sync reads artifacts/dags/ only, task logs go to "
-                        + "logs/airflow/ only, sensors read raw.");
+                "Object-level S3 actions need bucket ARN + /*: DAG sync reads artifacts/dags/ only.");
+        add(taskRole, "WriteTaskLogs", List.of("s3:GetObject", "s3:PutObject"), buckets.logs().arnForObjects(LOG_PREFIX + "*"));
+        add(taskRole, "ListTaskLogs", List.of("s3:ListBucket"), buckets.logs().getBucketArn(),
+                Map.of("StringLike", Map.of("s3:prefix", List.of(LOG_PREFIX, LOG_PREFIX + "*"))));
+        add(taskRole, "SenseRawObjects", List.of("s3:GetObject"), buckets.raw().arnForObjects("*"));
+        add(taskRole, "SenseRawBucket", List.of("s3:ListBucket"), buckets.raw().getBucketArn());
+        NagChecks.acknowledgeMatching(taskRole, "AwsSolutions-IAM5", DATA_LAKE_OBJECTS,
+                "Object-level S3 actions need bucket ARN + /*: task logs go to logs/airflow/ only, sensors read raw.");
 
         role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("ReadOwnSecrets")
                 .actions(List.of("secretsmanager:GetSecretValue"))
@@ -77,31 +91,31 @@ public final class AirflowRole extends Construct {
                 "aws:ResourceTag/" + PlatformStack.TAG_ENVIRONMENT, config.envName());
         // RunJobFlow has no resource type: IAM matches it only with Resource "*", so the request's tags are
         // what scope it (as in AWS's AmazonEMRFullAccessPolicy_v2, plus this environment's tags).
-        add("CreateOwnTaggedClusters", List.of("elasticmapreduce:RunJobFlow"), "*", Map.of("StringEquals", ownRequestTags));
-        NagChecks.acknowledge(role, "AwsSolutions-IAM5[Resource::*]",
+        add(taskRole, "CreateOwnTaggedClusters", List.of("elasticmapreduce:RunJobFlow"), "*", Map.of("StringEquals", ownRequestTags));
+        NagChecks.acknowledge(taskRole, "AwsSolutions-IAM5[Resource::*]",
                 "elasticmapreduce:RunJobFlow supports no resource type (Resource must be *): it is allowed only with the "
                         + "for-use-with-amazon-emr-managed-policies=true, Project and Environment tags of this environment.");
-        add("RunStepsOnOwnClusters", List.of("elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep",
+        add(taskRole, "RunStepsOnOwnClusters", List.of("elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep",
                         "elasticmapreduce:DescribeCluster", "elasticmapreduce:ListSteps", "elasticmapreduce:TerminateJobFlows"),
                 clusters, Map.of("StringEquals", ownResourceTags));
-        NagChecks.acknowledgeMatching(role, "AwsSolutions-IAM5", "Resource::arn:.+:elasticmapreduce:.+:cluster/\\*",
+        NagChecks.acknowledgeMatching(taskRole, "AwsSolutions-IAM5", "Resource::arn:.+:elasticmapreduce:.+:cluster/\\*",
                 "Cluster ids do not exist before the DAG runs; every EMR action is limited to clusters carrying this "
                         + "environment's Project and Environment tags and the managed-policy tag.");
         // RunJobFlow passes each role to the service that assumes it, as AmazonEMRFullAccessPolicy_v2 allows
         // for the default roles: the service role to EMR, the nodes' role to EC2, auto scaling to its service.
-        role.addToPrincipalPolicy(EmrRoles.passRole(emr.serviceRole(), "elasticmapreduce.amazonaws.com", "PassEmrServiceRole"));
-        role.addToPrincipalPolicy(EmrRoles.passRole(emr.ec2Role(), "ec2.amazonaws.com", "PassEmrNodesRole"));
-        role.addToPrincipalPolicy(EmrRoles.passRole(emr.autoScalingRole(), "application-autoscaling.amazonaws.com",
+        taskRole.addToPrincipalPolicy(EmrRoles.passRole(emr.serviceRole(), "elasticmapreduce.amazonaws.com", "PassEmrServiceRole"));
+        taskRole.addToPrincipalPolicy(EmrRoles.passRole(emr.ec2Role(), "ec2.amazonaws.com", "PassEmrNodesRole"));
+        taskRole.addToPrincipalPolicy(EmrRoles.passRole(emr.autoScalingRole(), "application-autoscaling.amazonaws.com",
                 "PassEmrAutoScalingRole"));
         // EMR creates its cleanup service-linked role on an account's first cluster.
-        role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("CreateEmrCleanupServiceLinkedRole")
+        taskRole.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("CreateEmrCleanupServiceLinkedRole")
                 .actions(List.of("iam:CreateServiceLinkedRole"))
                 .resources(List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID
                         + ":role/aws-service-role/elasticmapreduce.amazonaws.com*/AWSServiceRoleForEMRCleanup*"))
                 .conditions(Map.of("StringEquals", Map.of("iam:AWSServiceName",
                         List.of("elasticmapreduce.amazonaws.com", "elasticmapreduce.amazonaws.com.cn"))))
                 .build());
-        NagChecks.acknowledgeMatching(role, "AwsSolutions-IAM5",
+        NagChecks.acknowledgeMatching(taskRole, "AwsSolutions-IAM5",
                 "Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/aws-service-role/elasticmapreduce\\.amazonaws\\.com\\*/AWSServiceRoleForEMRCleanup\\*",
                 "The service-linked role's path ends in the partition's EMR service name (.com or .com.cn); only "
                         + "EMR's cleanup role can be created, and only for EMR (iam:AWSServiceName).");
@@ -121,14 +135,14 @@ public final class AirflowRole extends Construct {
         Stack stack = Stack.of(this);
         String volume = Arn.format(ArnComponents.builder().service("ec2").resource("volume").resourceName(dataVolumeId).build(), stack);
         String instances = Arn.format(ArnComponents.builder().service("ec2").resource("instance").resourceName("*").build(), stack);
-        add("AttachOwnDataVolume", List.of("ec2:AttachVolume", "ec2:DetachVolume"), volume);
+        add(role, "AttachOwnDataVolume", List.of("ec2:AttachVolume", "ec2:DetachVolume"), volume);
         // StartInstances: a replacement that fails hands the volume back and starts the previous instance.
-        add("TakeVolumeOverFromReplacedInstance", List.of("ec2:AttachVolume", "ec2:DetachVolume", "ec2:StopInstances",
+        add(role, "TakeVolumeOverFromReplacedInstance", List.of("ec2:AttachVolume", "ec2:DetachVolume", "ec2:StopInstances",
                         "ec2:StartInstances"), instances,
                 Map.of("StringEquals", Map.of(
                         "aws:ResourceTag/aws:cloudformation:stack-name", stack.getStackName(),
                         "aws:ResourceTag/" + INSTANCE_ROLE_TAG, INSTANCE_ROLE_VALUE)));
-        add("DescribeVolumeAttachments", List.of("ec2:DescribeVolumes", "ec2:DescribeInstances"), "*");
+        add(role, "DescribeVolumeAttachments", List.of("ec2:DescribeVolumes", "ec2:DescribeInstances"), "*");
         NagChecks.acknowledgeMatching(role, "AwsSolutions-IAM5", "Resource::arn:.+:ec2:.+:instance/\\*",
                 "Only this stack's Airflow instances (stack-name and DataPlatformRole tags) can be stopped, started or "
                         + "detached, to take the data volume over on replacement and hand it back if that fails.");
@@ -137,16 +151,35 @@ public final class AirflowRole extends Construct {
     }
 
 
-    private void add(String sid, List<String> actions, String resource) {
+    /**
+     * The CloudWatch agent of the instance (run by root): its own log group's streams and its own metric
+     * namespace, nothing else (no retention changes, no other namespace).
+     */
+    public void allowCloudWatchAgent(LogGroup serviceLogs, String metricsNamespace) {
+        add(role, "AgentLogStreams", List.of("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
+                serviceLogs.getLogGroupArn());
+        add(role, "AgentMetricsInOwnNamespace", List.of("cloudwatch:PutMetricData"), "*",
+                Map.of("StringEquals", Map.of("cloudwatch:namespace", metricsNamespace)));
+        NagChecks.acknowledge(role, "AwsSolutions-IAM5[Resource::*]",
+                "cloudwatch:PutMetricData supports no resource type; limited to the Airflow namespace by condition.");
+    }
+
+    private static void add(Role role, String sid, List<String> actions, String resource) {
         role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid(sid).actions(actions).resources(List.of(resource)).build());
     }
 
-    private void add(String sid, List<String> actions, String resource, Map<String, Object> conditions) {
+    private static void add(Role role, String sid, List<String> actions, String resource, Map<String, Object> conditions) {
         role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid(sid).actions(actions).resources(List.of(resource))
                 .conditions(conditions).build());
     }
 
+    /** The instance role (root's). */
     public Role role() {
         return role;
+    }
+
+    /** The role of Airflow's components and tasks. */
+    public Role taskRole() {
+        return taskRole;
     }
 }

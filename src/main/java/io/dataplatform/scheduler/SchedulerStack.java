@@ -82,6 +82,7 @@ public final class SchedulerStack extends PlatformStack {
         LogGroup serviceLogs = LogGroup.Builder.create(this, "ServiceLogs")
                 .retention(LogRetention.of(30)).removalPolicy(removal).build();
         String namespace = metricsNamespace(config);
+        role.allowCloudWatchAgent(serviceLogs, namespace);
 
         instance = Instance.Builder.create(this, "Instance")
                 .vpc(vpc)
@@ -123,6 +124,7 @@ public final class SchedulerStack extends PlatformStack {
         env.put("AIRFLOW_API_HOST", scheduler.uiAllowedCidr().isPresent() ? "0.0.0.0" : "127.0.0.1");
         env.put("ADMIN_SECRET_ARN", secrets.admin().getSecretArn());
         env.put("KEYS_SECRET_ARN", secrets.keys().getSecretArn());
+        env.put("TASK_ROLE_ARN", role.taskRole().getRoleArn());
         env.put("ARTIFACTS_BUCKET", buckets.artifacts().getBucketName());
         env.put("LOGS_BUCKET", buckets.logs().getBucketName());
         env.put("DATA_VOLUME_ID", dataVolume == null ? "" : dataVolume.getVolumeId());
