@@ -63,6 +63,9 @@ class IamIntentTest {
             request.put("accountId", ACCOUNT);
             Map<String, Object> ctx = new LinkedHashMap<>(context);
             ctx.remove("_principal");
+            if (principal != null) {
+                ctx.putIfAbsent("aws:PrincipalArn", principal.arn()); // AWS sets it on every request of a role
+            }
             request.put("context", ctx);
             request.put("unvalidatedContext", unvalidatedContext);
             return request;
@@ -462,6 +465,46 @@ class IamIntentTest {
         add(p + "nodes decrypt local disks", nodes, "use the disk key for local-disk encryption",
                 "kms:GenerateDataKey", diskKey, Map.of(), keyPolicy, true, null, null, false);
 
+        // Who writes what runs: DAGs (run on the Airflow host), jobs (run as the nodes' role) and raw input. The buckets'
+        // policies let only the DAG authors' role and the sample pipeline's deployer write there, whatever an
+        // identity policy allows; nobody deletes object versions (a mass delete stays restorable).
+        Principal author = Principal.role(d, "DAG authors (DagAuthorRole)", lake, "WritersDagAuthorRole");
+        Principal deployer = Principal.role(d, "sample pipeline deployer", emr, "SamplePipelineDeployerRole");
+        Principal admin = new Principal("an administrator (s3:* on *)", "arn:aws:iam::" + ACCOUNT + ":role/Admin",
+                List.of(Map.of("name", "admin", "policy", Map.of("Version", "2012-10-17", "Statement", List.of(
+                        Map.of("Effect", "Allow", "Action", "s3:*", "Resource", "*"))))), Map.of(), List.of());
+        Map<String, Object> artifactsPolicy = bucketPolicy(d, lake, "ArtifactsBucket");
+        Map<String, Object> rawPolicy = bucketPolicy(d, lake, "RawBucket");
+        Map<String, Object> curatedPolicy = bucketPolicy(d, lake, "CuratedBucket");
+        add(p + "author writes DAG", author, "put a DAG into artifacts/dags/", "s3:PutObject", artifacts + "/dags/my_dag.py",
+                Map.of(), artifactsPolicy, true, null, null, true);
+        add(p + "author writes job", author, "put a Spark job into artifacts/jobs/", "s3:PutObject", artifacts + "/jobs/my_job.py",
+                Map.of(), artifactsPolicy, true, null, null, false);
+        add(p + "author writes raw", author, "upload raw input", "s3:PutObject", raw + "/vendas/data_venda=2025-09-05/x.csv",
+                Map.of(), rawPolicy, true, null, null, true);
+        add(p + "author deletes object version", author, "delete an object version of raw (permanent)", "s3:DeleteObjectVersion",
+                raw + "/vendas/x.csv", Map.of(), rawPolicy, false, null, null, false);
+        add(p + "admin writes DAG", admin, "put a DAG into artifacts/dags/ (code on the Airflow host)", "s3:PutObject",
+                artifacts + "/dags/evil.py", Map.of(), artifactsPolicy, false, null, null, true);
+        add(p + "admin writes job", admin, "replace a Spark job (code as the nodes' role)", "s3:PutObject",
+                artifacts + "/jobs/processar_vendas.py", Map.of(), artifactsPolicy, false, null, null, false);
+        add(p + "admin writes raw", admin, "write raw input", "s3:PutObject", raw + "/vendas/x.csv", Map.of(), rawPolicy, false,
+                null, null, false);
+        add(p + "admin deletes curated versions", admin, "delete object versions of curated (makes a mass delete permanent)",
+                "s3:DeleteObjectVersion", curated + "/vendas_por_vendedor/x.parquet", Map.of(), curatedPolicy, false, null, null, true);
+        add(p + "admin reads artifacts", admin, "read a DAG (reads stay with identity policies)", "s3:GetObject",
+                artifacts + "/dags/pipeline_emr.py", Map.of(), artifactsPolicy, true, null, null, false);
+        add(p + "deployer ships DAG", deployer, "ship the sample DAG (BucketDeployment)", "s3:PutObject",
+                artifacts + "/dags/pipeline_emr.py", Map.of(), artifactsPolicy, true, null, null, false);
+        add(p + "deployer ships samples", deployer, "ship the sample data (BucketDeployment)", "s3:PutObject",
+                raw + "/samples/vendas/data_venda=2025-09-01/dados_vendas.csv", Map.of(), rawPolicy, true, null, null, false);
+        add(p + "deployer writes elsewhere", deployer, "write outside the sample pipeline's prefixes", "s3:PutObject",
+                raw + "/vendas/x.csv", Map.of(), rawPolicy, false, null, null, true);
+        add(p + "deployer deletes", deployer, "delete an object of raw", "s3:DeleteObject", raw + "/samples/vendas/x.csv",
+                Map.of(), rawPolicy, false, null, null, true);
+        add(p + "deployer deletes versions", deployer, "delete an object version of artifacts", "s3:DeleteObjectVersion",
+                artifacts + "/dags/pipeline_emr.py", Map.of(), artifactsPolicy, false, null, null, false);
+
         // Analysts (whoever gets the query stack's managed policy): the curated zone through the workgroup.
         String query = "dataplat-" + env + "-query";
         Principal analyst = Principal.managedPolicy(d, "analysts (AnalystPolicy)", query, "AnalystsPolicy",
@@ -688,6 +731,16 @@ class IamIntentTest {
 
     private static String bucketArn(FakeDeployment d, String stack, String prefix) {
         return d.attribute(stack, d.logicalId(stack, "AWS::S3::Bucket", prefix), "Arn");
+    }
+
+    /** The bucket policy of bucket {@code stack}/{@code prefix}*, resolved. */
+    private static Map<String, Object> bucketPolicy(FakeDeployment d, String stack, String prefix) {
+        String bucket = d.logicalId(stack, "AWS::S3::Bucket", prefix);
+        return d.resources(stack, "AWS::S3::BucketPolicy").values().stream()
+                .map(r -> map(r.get("Properties")))
+                .filter(props -> Map.of("Ref", bucket).equals(props.get("Bucket")))
+                .map(props -> map(d.resolve(stack, props.get("PolicyDocument"))))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException(stack + ": no policy for " + bucket));
     }
 
     private static String roleArn(FakeDeployment d, String stack, String prefix) {

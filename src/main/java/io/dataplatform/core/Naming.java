@@ -34,6 +34,23 @@ public final class Naming {
     }
 
     /**
+     * The role that ships the sample pipeline's files (the BucketDeployment handler's), named so that
+     * the data-lake buckets' policies can let it write, e.g. {@code dataplat-dev-deployer-eu-west-1}
+     * (at most 20 + 12 + 10 + 15 = 57 characters).
+     */
+    public String pipelineDeployerRoleName() {
+        return accountWideName("deployer");
+    }
+
+    /**
+     * The DAG authors' role, the only people's role that may write DAGs, Spark jobs and raw input,
+     * e.g. {@code dataplat-dev-dag-author-eu-west-1} (at most 59 characters).
+     */
+    public String dagAuthorRoleName() {
+        return accountWideName("dag-author");
+    }
+
+    /**
      * A name for an IAM resource we name ourselves: IAM names are account-wide, so the region keeps
      * the same environment in two regions of one account apart, e.g.
      * {@code dataplat-dev-analysts-eu-west-1}.

@@ -40,6 +40,9 @@ public final class DataLakeStack extends PlatformStack {
         }
         buckets = new DataLakeBuckets(all.get(BucketRole.RAW), all.get(BucketRole.CURATED),
                 all.get(BucketRole.ARTIFACTS), all.get(BucketRole.LOGS));
+        LakeWriters writers = new LakeWriters(this, "Writers", naming(), buckets);
+        new CfnOutput(this, "DagAuthorRoleArn", CfnOutputProps.builder().value(writers.dagAuthorRole().getRoleArn())
+                .description("the only people's role that may write DAGs, Spark jobs and raw input").build());
 
         for (BucketRole role : BucketRole.values()) {
             String name = capitalize(role.key());

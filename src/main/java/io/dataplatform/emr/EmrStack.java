@@ -25,7 +25,7 @@ public final class EmrStack extends PlatformStack {
         EmrSecurityGroups groups = new EmrSecurityGroups(this, "SecurityGroups", vpc);
         EmrSecurityConfiguration security = new EmrSecurityConfiguration(this, "SecurityConfiguration",
                 config.emr(), config.removal(), roles.serviceRole(), roles.ec2Role(), buckets.artifacts());
-        new SamplePipeline(this, "SamplePipeline", buckets);
+        new SamplePipeline(this, "SamplePipeline", buckets, naming().pipelineDeployerRoleName());
 
         List<String> subnets = vpc.getPrivateSubnets().stream().map(ISubnet::getSubnetId).toList();
         resources = new EmrResources(roles.serviceRole(), roles.ec2Role(), roles.instanceProfile(),
