@@ -392,3 +392,45 @@ first_boot() {
   env_file | grep -qx 'AIRFLOW_VAR_NEW_SETTING=1'
   called '^systemctl restart airflow@scheduler.service$'
 }
+
+# Runs the users script the bootstrap handed to Airflow's Python against the fake FAB builder (fake-airflow/).
+run_users_script() {
+  ADMIN_PASSWORD=admin-pw USERS_JSON=$(cat "$SANDBOX/users.json") FAKE_AIRFLOW_USERS=$SANDBOX/fab-users.json \
+    PYTHONPATH=$SANDBOX_LIB/fake-airflow run python3 "$SANDBOX/users-script.py"
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+}
+fab_user() { jq -c --arg u "$1" '.[] | select(.username == $u) | [.roles, .active, .password]' "$SANDBOX/fab-users.json"; }
+
+@test "people's Airflow users: created once from their own secrets, roles follow the config, removed users are deactivated" {
+  users="ana:Op:arn:aws:secretsmanager:eu-west-1:111122223333:secret:user-ana,joao:Viewer:arn:aws:secretsmanager:eu-west-1:111122223333:secret:user-joao"
+  platform_env local "AIRFLOW_USERS=$users"
+  secret user-ana '{"username": "ana", "password": "pw-of-ana"}'
+  secret user-joao '{"username": "joao", "password": "pw-of-joao"}'
+  first_boot
+  called '^aws secretsmanager get-secret-value .*--secret-id arn:aws:secretsmanager:eu-west-1:111122223333:secret:user-ana'
+  called '^aws secretsmanager get-secret-value .*--secret-id arn:aws:secretsmanager:eu-west-1:111122223333:secret:user-joao'
+  refute grep -q 'pw-of-' "$SANDBOX/calls.log"
+  echo '[]' > "$SANDBOX/fab-users.json"
+  run_users_script
+  [ "$(fab_user admin)" = '[["Admin"],true,"admin-pw"]' ]
+  [ "$(fab_user ana)" = '[["Op"],true,"pw-of-ana"]' ]
+  [ "$(fab_user joao)" = '[["Viewer"],true,"pw-of-joao"]' ]
+  # ana changed her password in Airflow; her role changes and joao leaves the configuration.
+  jq '(.[] | select(.username == "ana") | .password) = "changed-by-ana"' "$SANDBOX/fab-users.json" > "$SANDBOX/x" && mv "$SANDBOX/x" "$SANDBOX/fab-users.json"
+  platform_env local "AIRFLOW_USERS=ana:Admin:arn:aws:secretsmanager:eu-west-1:111122223333:secret:user-ana"
+  first_boot
+  run_users_script
+  [ "$(fab_user ana)" = '[["Admin"],true,"changed-by-ana"]' ]
+  [ "$(fab_user joao)" = '[["Viewer"],false,"pw-of-joao"]' ]
+  [ "$(fab_user admin)" = '[["Admin"],true,"admin-pw"]' ]
+}
+
+@test "an unreadable secret of a person's Airflow user stops the run" {
+  platform_env local "AIRFLOW_USERS=ana:Op:arn:aws:secretsmanager:eu-west-1:111122223333:secret:user-ana"
+  secret_fails user-ana AccessDeniedException
+  bootstrap
+  [ "$status" -ne 0 ]
+  [[ $output == *"cannot read secret arn:aws:secretsmanager:eu-west-1:111122223333:secret:user-ana"* ]]
+  [ ! -e "$SANDBOX/etc-up/airflow/airflow.env" ]
+  refute called '^systemctl (restart|start) airflow@'
+}

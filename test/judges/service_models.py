@@ -567,6 +567,13 @@ TABLE = {
         Call("iam", "CreateOpenIDConnectProvider", lambda p, c: present(
             p, Url=p.get("Url"), ClientIDList=p.get("ClientIdList"), ThumbprintList=p.get("ThumbprintList"),
             Tags=p.get("Tags"))),)),
+    # --- Systems Manager: the Session Manager preferences document of the Airflow host
+    "AWS::SSM::Document": Row(calls=(
+        Call("ssm", "CreateDocument", lambda p, c: present(
+            p, Content=json_text(p["Content"]) if not isinstance(p["Content"], str) else p["Content"],
+            Name=p.get("Name", c.generated_name(128)), DocumentType=p.get("DocumentType"),
+            DocumentFormat=p.get("DocumentFormat"), TargetType=p.get("TargetType"), VersionName=p.get("VersionName"),
+            Tags=tags_list(p.get("Tags")))),)),
     # --- S3: CloudFormation creates the bucket, then one call per configuration
     "AWS::S3::Bucket": Row(calls=(
         Call("s3", "CreateBucket", lambda p, c: {"Bucket": p.get("BucketName", c.generated_name(63, lower=True))}),

@@ -346,14 +346,37 @@ as_airflow() { # environment file, command...
   runuser -u airflow -- bash -c 'set -a; source "$0"; set +a; exec "$@"' "$1" "${@:2}"
 }
 
-create_admin() { # environment file
+# People's Airflow users (scheduler.airflowUsers, AIRFLOW_USERS=name:Role:secret ARN,...) as JSON in USERS_JSON,
+# each with the password of its own secret. A secret that cannot be read stops the run.
+read_users() {
+  USERS_JSON='[]'
+  local entries=() entry name role arn secret password
+  [[ -n ${AIRFLOW_USERS:-} ]] && IFS=, read -ra entries <<<"$AIRFLOW_USERS"
+  for entry in "${entries[@]}"; do
+    IFS=: read -r name role arn <<<"$entry"
+    secret=$(secret_value "$arn")
+    password=$(json_field "$secret" password "the secret of Airflow user $name")
+    # Through the environment of jq, never its command line.
+    USERS_JSON=$(PASSWORD=$password jq -c --arg name "$name" --arg role "$role" \
+      '. + [{name: $name, role: $role, password: env.PASSWORD}]' <<<"$USERS_JSON")
+  done
+}
+
+# The break-glass admin and every person's user. A person's user is created once with the password of its
+# secret (never reset: the person changes it), gets the role the configuration gives it, and is deactivated
+# when it leaves the configuration.
+create_users() { # environment file
   local secret password
   secret=$(secret_value "$ADMIN_SECRET_ARN")
   password=$(json_field "$secret" password "the admin secret")
-  # The password goes through the environment of one process, never the command line.
-  ADMIN_PASSWORD=$password as_airflow "$1" "$VENV/bin/python" - <<'PY'
+  read_users
+  # The passwords go through the environment of one process, never the command line.
+  ADMIN_PASSWORD=$password USERS_JSON=$USERS_JSON as_airflow "$1" "$VENV/bin/python" - <<'PY'
+import json
 import os
 from airflow.providers.fab.auth_manager.cli_commands.utils import get_application_builder
+
+MANAGED = "(platform)"  # last name of the users this script manages
 
 with get_application_builder() as appbuilder:
     security = appbuilder.sm
@@ -361,6 +384,23 @@ with get_application_builder() as appbuilder:
         security.add_user("admin", "Airflow", "Admin", "admin@localhost", security.find_role("Admin"),
                           os.environ["ADMIN_PASSWORD"])
         print("created the admin user")
+    wanted = {u["name"]: u for u in json.loads(os.environ["USERS_JSON"])}
+    for name, user in wanted.items():
+        role = security.find_role(user["role"])
+        existing = security.find_user(username=name)
+        if existing is None:
+            security.add_user(name, name, MANAGED, name + "@localhost", role, user["password"])
+            print("created Airflow user " + name)
+        elif existing.roles != [role] or not existing.active:
+            existing.roles = [role]
+            existing.active = True
+            security.update_user(existing)
+            print("updated Airflow user " + name)
+    for existing in security.get_all_users():
+        if existing.last_name == MANAGED and existing.username not in wanted and existing.active:
+            existing.active = False
+            security.update_user(existing)
+            print("deactivated Airflow user " + existing.username)
 PY
 }
 
@@ -395,7 +435,7 @@ apply_changes() {
       fi
       fail "airflow db migrate failed with $VENV"
     fi
-    create_admin "$candidate"
+    create_users "$candidate"
     mv -f "$candidate" "$ENV_FILE"
     rm -f "$VENV_LINK.new"
     ln -s "$VENV" "$VENV_LINK.new"
@@ -404,11 +444,12 @@ apply_changes() {
     components restart
   elif [[ $env_changed == yes || $units != "$(cat "$STATE/units.sha256" 2>/dev/null)" ]]; then
     log "configuration changed: restarting Airflow"
-    create_admin "$candidate"
+    create_users "$candidate"
     mv -f "$candidate" "$ENV_FILE"
     components restart
   else
     rm -f "$candidate"
+    create_users "$ENV_FILE" # people's users follow the configuration without a restart
     components start
   fi
   echo "$units" > "$STATE/units.sha256"

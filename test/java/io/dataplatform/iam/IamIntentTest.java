@@ -505,6 +505,61 @@ class IamIntentTest {
         add(p + "deployer deletes versions", deployer, "delete an object version of artifacts", "s3:DeleteObjectVersion",
                 artifacts + "/dags/pipeline_emr.py", Map.of(), artifactsPolicy, false, null, null, false);
 
+        // Operators (whoever gets the scheduler stack's OperatorPolicy): Session Manager to this host, on the record.
+        Principal operator = Principal.managedPolicy(d, "operators (OperatorPolicy)", scheduler, "OperatorsPolicy",
+                "arn:aws:iam::" + ACCOUNT + ":role/operator");
+        String airflowInstance = "arn:aws:ec2:" + REGION + ":" + ACCOUNT + ":instance/"
+                + d.ref(scheduler, d.logicalId(scheduler, "AWS::EC2::Instance", "Instance"));
+        Map<String, Object> airflowHostTags = Map.of("ssm:resourceTag/Project", "dataplat", "ssm:resourceTag/Environment", env,
+                "ssm:resourceTag/DataPlatformRole", "airflow-scheduler", "ssm:SessionDocumentAccessCheck", "true");
+        String documents = "arn:aws:ssm:" + REGION + ":" + ACCOUNT + ":document/";
+        add(p + "operator shell on the host", operator, operator.label(), "start a session on the Airflow host", "ssm:StartSession", airflowInstance,
+                airflowHostTags, null, true, true, null, null, true);
+        add(p + "operator transcribed shell", operator, operator.label(), "use the transcribed session document (output OpenShell)", "ssm:StartSession",
+                documents + "dataplat-" + env + "-airflow-sessions", Map.of("ssm:SessionDocumentAccessCheck", "true"), null, true, true,
+                null, null, false);
+        add(p + "operator UI port forwarding", operator, operator.label(), "forward the UI port (AWS-StartPortForwardingSession)", "ssm:StartSession",
+                "arn:aws:ssm:" + REGION + "::document/AWS-StartPortForwardingSession", Map.of("ssm:SessionDocumentAccessCheck", "true"),
+                null, true, true, null, null, false);
+        add(p + "operator untranscribed shell", operator, operator.label(), "open a shell with the default document (no transcript)", "ssm:StartSession",
+                documents + "SSM-SessionManagerRunShell", Map.of("ssm:SessionDocumentAccessCheck", "true"), null, true, false,
+                null, null, true);
+        add(p + "operator other instance", operator, operator.label(), "start a session on another instance of the account", "ssm:StartSession",
+                "arn:aws:ec2:" + REGION + ":" + ACCOUNT + ":instance/i-0other", Map.of("ssm:resourceTag/Project", "dataplat",
+                        "ssm:resourceTag/Environment", other, "ssm:SessionDocumentAccessCheck", "true"), null, true, false,
+                null, null, true);
+        add(p + "operator ends another's session", operator, operator.label(), "terminate someone else's session", "ssm:TerminateSession",
+                "arn:aws:ssm:" + REGION + ":" + ACCOUNT + ":session/AROAOTHERPERSON:bob-0a1b2c3d", Map.of("aws:userid", "AROAOPERATOR:ana"),
+                null, true, false, null, null, false);
+        add(p + "operator ends own session", operator, operator.label(), "terminate their own session", "ssm:TerminateSession",
+                "arn:aws:ssm:" + REGION + ":" + ACCOUNT + ":session/AROAOPERATOR:ana-0a1b2c3d", Map.of("aws:userid", "AROAOPERATOR:ana"),
+                null, true, true, null, null, false);
+        Map<String, Object> anaSecret = Map.of("aws:PrincipalTag/AirflowUser", "ana", "aws:ResourceTag/AirflowUser", "ana",
+                "aws:ResourceTag/Project", "dataplat", "aws:ResourceTag/Environment", env);
+        // dev's fixture has the Airflow user "ana"; prod's has none (any secret so tagged).
+        String userSecret = env.equals("dev") ? secretArn(d, scheduler, "SecretsUserana")
+                : "arn:aws:secretsmanager:" + REGION + ":" + ACCOUNT + ":secret:dataplat-prod-scheduler-SecretsUserana-AbCdEf";
+        add(p + "operator own Airflow password", operator, operator.label(), "read their own Airflow user's password", "secretsmanager:GetSecretValue",
+                userSecret, anaSecret, null, true, true, null, null, true);
+        add(p + "operator other's Airflow password", operator, operator.label(), "read another person's Airflow password", "secretsmanager:GetSecretValue",
+                userSecret, Map.of("aws:PrincipalTag/AirflowUser", "bob", "aws:ResourceTag/AirflowUser", "ana",
+                        "aws:ResourceTag/Project", "dataplat", "aws:ResourceTag/Environment", env), null, true, false, null, null, true);
+        add(p + "operator admin password", operator, operator.label(), "read the break-glass admin password", "secretsmanager:GetSecretValue",
+                secretArn(d, scheduler, "SecretsAdminPassword"), Map.of("aws:PrincipalTag/AirflowUser", "ana",
+                        "aws:ResourceTag/Project", "dataplat", "aws:ResourceTag/Environment", env), null, true, false, null, null, true);
+        String sessionKey = d.attribute(scheduler, d.logicalId(scheduler, "AWS::KMS::Key", "OperatorsSessionKey"), "Arn");
+        Map<String, Object> sessionKeyPolicy = map(d.resolve(scheduler, map(d.resources(scheduler, "AWS::KMS::Key")
+                .get(d.logicalId(scheduler, "AWS::KMS::Key", "OperatorsSessionKey")).get("Properties")).get("KeyPolicy")));
+        add(p + "host decrypts sessions", host, "decrypt session data with the session key (SSM agent)", "kms:Decrypt", sessionKey,
+                Map.of(), sessionKeyPolicy, true, null, null, false);
+        add(p + "operator encrypts session", operator, operator.label(), "encrypt their session's data", "kms:GenerateDataKey",
+                sessionKey, Map.of(), sessionKeyPolicy, false, true, null, null, false);
+        add(p + "airflow task decrypts sessions", airflow, "decrypt operators' session data", "kms:Decrypt", sessionKey,
+                Map.of(), sessionKeyPolicy, false, null, null, false);
+        String transcripts = d.attribute(scheduler, d.logicalId(scheduler, "AWS::Logs::LogGroup", "OperatorsTranscripts"), "Arn");
+        add(p + "host streams transcripts", host, "stream a session transcript (SSM agent)", "logs:PutLogEvents",
+                transcripts.replaceAll(":\\*$", "") + ":log-stream:ana-0a1b2c3d", Map.of(), null, true, null, null, false);
+
         // Analysts (whoever gets the query stack's managed policy): the curated zone through the workgroup.
         String query = "dataplat-" + env + "-query";
         Principal analyst = Principal.managedPolicy(d, "analysts (AnalystPolicy)", query, "AnalystsPolicy",

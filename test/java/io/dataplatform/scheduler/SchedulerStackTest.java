@@ -195,7 +195,8 @@ class SchedulerStackTest {
         assertThat(statement("ListDags").get("Condition")).isEqualTo(Map.of("StringLike", Map.of("s3:prefix", List.of("dags/", "dags/*"))));
         assertThat(statement("WriteTaskLogs").get("Resource").toString()).contains("LogsBucket").endsWith("/airflow/*]]}");
         assertThat(actions(statement("SenseRawObjects"))).containsExactly("s3:GetObject");
-        assertThat(list(statement("ReadOwnSecrets").get("Resource"))).hasSize(2);
+        // admin, keys and the fixture's one person's Airflow user (ana)
+        assertThat(list(statement("ReadOwnSecrets").get("Resource"))).hasSize(3);
         assertThat(statement("StoreGeneratedKeysOnce").get("Resource")).isEqualTo(Map.of("Ref", "SecretsKeys52995371"));
         // RunJobFlow has no resource type: only "*" can match it (the IAM intent suite checks it for real).
         assertThat(statement("CreateOwnTaggedClusters").get("Resource")).isEqualTo("*");

@@ -45,6 +45,7 @@ public final class ConfigLoader {
     private static final Pattern AIRFLOW_VERSION = Pattern.compile("3\\.\\d{1,2}\\.\\d{1,2}");
     private static final Pattern PYTHON_VERSION = Pattern.compile("3\\.(10|11|12|13)");
     private static final Pattern SSM_PARAMETER = Pattern.compile("/aws/service/[A-Za-z0-9_./-]+");
+    private static final Pattern AIRFLOW_USER = Pattern.compile("[a-z][a-z0-9._-]{0,31}");
     private static final Pattern CRON = Pattern.compile("cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)");
     private static final Pattern TIMEZONE = Pattern.compile("UTC|[A-Z][A-Za-z_]+(/[A-Z][A-Za-z_-]+){1,2}");
     private static final Pattern GITHUB_REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
@@ -317,6 +318,17 @@ public final class ConfigLoader {
         }
         int timeout = s.integer("bootstrapTimeoutMinutes", 40, 10, 720);
         Optional<String> ui = Optional.ofNullable(s.string("uiAllowedCidr", null, ANY, "an IPv4 CIDR block"));
+        Map<String, String> users = s.stringMap("airflowUsers");
+        users.forEach((name, role) -> {
+            if (!AIRFLOW_USER.matcher(name).matches() || name.equals("admin")) {
+                s.problem("airflowUsers", "user name \"" + name + "\" must be 1 to 32 lower-case letters, digits, '.', '_' "
+                        + "or '-', starting with a letter, and not admin (the break-glass user)");
+            }
+            if (!SchedulerConfig.AIRFLOW_ROLES.contains(role)) {
+                s.problem("airflowUsers", "role of \"" + name + "\" must be one of " + String.join(" | ", SchedulerConfig.AIRFLOW_ROLES)
+                        + ", got \"" + role + "\"");
+            }
+        });
         ConfigSection off = s.section("offHours");
         boolean offEnabled = off.bool("enabled", !production);
         String stop = off.string("stopCron", "cron(0 20 ? * MON-FRI *)", CRON, "an EventBridge Scheduler cron expression such as cron(0 20 ? * MON-FRI *)");
@@ -349,7 +361,7 @@ public final class ConfigLoader {
         Optional<SchedulerConfig.OffHours> offHours = offEnabled
                 ? Optional.of(new SchedulerConfig.OffHours(stop, start, timezone)) : Optional.empty();
         return new SchedulerConfig(type, ami, airflow, python, root, data, database, rdsType, revision, timeout,
-                backupRetention, ui, offHours);
+                backupRetention, ui, offHours, java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(users)));
     }
 
     private static DataLakeConfig readDataLake(ConfigSection lake) {

@@ -1,5 +1,6 @@
 package io.dataplatform.config;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,7 +33,11 @@ public record SchedulerConfig(
         int bootstrapTimeoutMinutes,
         int backupRetentionDays,
         Optional<String> uiAllowedCidr,
-        Optional<OffHours> offHours) {
+        Optional<OffHours> offHours,
+        Map<String, String> airflowUsers) {
+
+    /** Airflow's own roles (FAB auth manager) a person's user may have. */
+    public static final java.util.List<String> AIRFLOW_ROLES = java.util.List.of("Admin", "Op", "User", "Viewer");
 
     /** Whether the instance type is Graviton (arm64), as aws-cdk-lib says. */
     public boolean arm64() {

@@ -68,9 +68,10 @@ public final class AirflowRole extends Construct {
         NagChecks.acknowledgeMatching(taskRole, "AwsSolutions-IAM5", DATA_LAKE_OBJECTS,
                 "Object-level S3 actions need bucket ARN + /*: task logs go to logs/airflow/ only, sensors read raw.");
 
+        List<String> ownSecrets = new java.util.ArrayList<>(List.of(secrets.admin().getSecretArn(), secrets.keys().getSecretArn()));
+        secrets.users().values().forEach(user -> ownSecrets.add(user.getSecretArn()));
         role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("ReadOwnSecrets")
-                .actions(List.of("secretsmanager:GetSecretValue"))
-                .resources(List.of(secrets.admin().getSecretArn(), secrets.keys().getSecretArn())).build());
+                .actions(List.of("secretsmanager:GetSecretValue")).resources(ownSecrets).build());
         role.addToPrincipalPolicy(PolicyStatement.Builder.create().sid("StoreGeneratedKeysOnce")
                 .actions(List.of("secretsmanager:PutSecretValue"))
                 .resources(List.of(secrets.keys().getSecretArn())).build());

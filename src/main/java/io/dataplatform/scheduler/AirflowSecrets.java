@@ -1,5 +1,10 @@
 package io.dataplatform.scheduler;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awscdk.Tags;
+
 import io.dataplatform.config.RemovalMode;
 import io.dataplatform.core.NagChecks;
 import software.amazon.awscdk.RemovalPolicy;
@@ -15,8 +20,13 @@ import software.constructs.Construct;
 public final class AirflowSecrets extends Construct {
     private final Secret admin;
     private final Secret keys;
+    private final Map<String, Secret> users = new TreeMap<>();
 
-    public AirflowSecrets(Construct scope, String id, RemovalMode removal) {
+    /**
+     * @param airflowUsers people's Airflow users (scheduler.airflowUsers): each gets a generated password in its
+     *                     own secret, tagged with the user name so that only that person can read it
+     */
+    public AirflowSecrets(Construct scope, String id, RemovalMode removal, Map<String, String> airflowUsers) {
         super(scope, id);
         RemovalPolicy policy = removal == RemovalMode.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
         admin = Secret.Builder.create(this, "AdminPassword")
@@ -41,6 +51,28 @@ public final class AirflowSecrets extends Construct {
                 + "README (Operations) documents the manual rotation.";
         NagChecks.acknowledge(admin, "AwsSolutions-SMG4", noRotation);
         NagChecks.acknowledge(keys, "AwsSolutions-SMG4", noRotation);
+        for (String name : new TreeMap<>(airflowUsers).keySet()) {
+            Secret user = Secret.Builder.create(this, "User-" + name)
+                    .description("Initial password of Airflow user '" + name + "' (readable by the person tagged "
+                            + OperatorAccess.AIRFLOW_USER_TAG + "=" + name + ")")
+                    .generateSecretString(SecretStringGenerator.builder()
+                            .secretStringTemplate("{\"username\":\"" + name + "\"}")
+                            .generateStringKey("password")
+                            .passwordLength(32)
+                            .excludeCharacters("\"'\\\\`$")
+                            .build())
+                    .removalPolicy(policy)
+                    .build();
+            Tags.of(user).add(OperatorAccess.AIRFLOW_USER_TAG, name);
+            NagChecks.acknowledge(user, "AwsSolutions-SMG4", "An initial password: the person changes it in Airflow; "
+                    + "the bootstrap never resets an existing user's password.");
+            users.put(name, user);
+        }
+    }
+
+    /** Every people's user secret, by user name. */
+    public Map<String, Secret> users() {
+        return Collections.unmodifiableMap(users);
     }
 
     public Secret admin() {

@@ -13,6 +13,8 @@ import io.dataplatform.emr.PipelineVariables;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Arn;
+import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Size;
@@ -63,7 +65,7 @@ public final class SchedulerStack extends PlatformStack {
         scheduler.uiAllowedCidr().ifPresent(cidr ->
                 group.addIngressRule(Peer.ipv4(cidr), Port.tcp(UI_PORT), "Airflow UI from the configured allow-list"));
 
-        AirflowSecrets secrets = new AirflowSecrets(this, "Secrets", config.removal());
+        AirflowSecrets secrets = new AirflowSecrets(this, "Secrets", config.removal(), scheduler.airflowUsers());
         AirflowRole role = new AirflowRole(this, "InstanceRole", config, buckets, emr, secrets);
         MetadataDatabase rds = scheduler.database() == SchedulerConfig.Database.RDS
                 ? new MetadataDatabase(this, "MetadataDatabase", vpc, group, scheduler.rdsInstanceType(), config.production(),
@@ -125,6 +127,9 @@ public final class SchedulerStack extends PlatformStack {
         env.put("ADMIN_SECRET_ARN", secrets.admin().getSecretArn());
         env.put("KEYS_SECRET_ARN", secrets.keys().getSecretArn());
         env.put("TASK_ROLE_ARN", role.taskRole().getRoleArn());
+        // name:Role:secret ARN, comma-separated (ARNs hold no comma).
+        env.put("AIRFLOW_USERS", String.join(",", secrets.users().entrySet().stream()
+                .map(u -> u.getKey() + ":" + scheduler.airflowUsers().get(u.getKey()) + ":" + u.getValue().getSecretArn()).toList()));
         env.put("ARTIFACTS_BUCKET", buckets.artifacts().getBucketName());
         env.put("LOGS_BUCKET", buckets.logs().getBucketName());
         env.put("DATA_VOLUME_ID", dataVolume == null ? "" : dataVolume.getVolumeId());
@@ -150,10 +155,17 @@ public final class SchedulerStack extends PlatformStack {
                     "Termination protection is on in production only; dev instances are torn down with the environment.");
         }
 
+        OperatorAccess operators = new OperatorAccess(this, "Operators", config, role.role(),
+                Arn.format(ArnComponents.builder().service("ec2").resource("instance").resourceName(instance.getInstanceId()).build(), this));
+
         scheduler.offHours().ifPresent(hours -> new OffHoursSchedule(this, "OffHours", hours, instance.getInstanceId(),
                 namespace));
 
         output("InstanceId", instance.getInstanceId(), "Airflow instance");
+        output("OperatorPolicyArn", operators.policyArn(),
+                "Attach to operators: Session Manager to this host (transcribed shells, UI port forwarding), their own Airflow user");
+        output("OpenShell", "aws ssm start-session --region " + getRegion() + " --target " + instance.getInstanceId()
+                + " --document-name " + operators.documentName(), "A shell on the host, transcribed to CloudWatch Logs");
         output("OpenAirflowUi", "aws ssm start-session --region " + getRegion() + " --target " + instance.getInstanceId()
                 + " --document-name AWS-StartPortForwardingSession --parameters "
                 + "'{\"portNumber\":[\"" + UI_PORT + "\"],\"localPortNumber\":[\"" + UI_PORT + "\"]}'",
