@@ -409,6 +409,29 @@ class IamIntentTest {
                     "ec2:AttachVolume", "arn:aws:ec2:" + REGION + ":" + ACCOUNT + ":volume/vol-0other", Map.of(), null, false, null, null, false);
         }
 
+        // Service roles: only this account's flow logs and lifecycle policies may assume them (confused deputy).
+        Principal flowLogRole = Principal.role(d, "VPC flow logs", "dataplat-" + env + "-network", "VpcFlowLogIAMRole");
+        String netStack = "dataplat-" + env + "-network";
+        add(p + "flow logs deliver", null, "VPC flow logs", "deliver this account's flow logs (assume the role)", "sts:AssumeRole",
+                flowLogRole.arn(), Map.of("_principal", "vpc-flow-logs.amazonaws.com", "aws:SourceAccount", ACCOUNT,
+                        "aws:SourceArn", "arn:aws:ec2:" + REGION + ":" + ACCOUNT + ":vpc-flow-log/fl-0123"),
+                flowLogRole.trustPolicy(), true, true, null, null, false);
+        add(p + "flow logs of another account", null, "VPC flow logs", "another account's flow log assumes the role", "sts:AssumeRole",
+                flowLogRole.arn(), Map.of("_principal", "vpc-flow-logs.amazonaws.com", "aws:SourceAccount", "444455556666",
+                        "aws:SourceArn", "arn:aws:ec2:" + REGION + ":444455556666:vpc-flow-log/fl-0123"),
+                flowLogRole.trustPolicy(), true, false, null, null, false);
+        if (!d.resources(scheduler, "AWS::DLM::LifecyclePolicy").isEmpty()) {
+            Principal dlm = Principal.role(d, "Data Lifecycle Manager", scheduler, "DataVolumeBackupRole");
+            add(p + "dlm snapshots", null, "Data Lifecycle Manager", "snapshot the data volume (assume the role)", "sts:AssumeRole",
+                    dlm.arn(), Map.of("_principal", "dlm.amazonaws.com", "aws:SourceAccount", ACCOUNT,
+                            "aws:SourceArn", "arn:aws:dlm:" + REGION + ":" + ACCOUNT + ":policy/policy-0123"),
+                    dlm.trustPolicy(), true, true, null, null, false);
+            add(p + "dlm of another account", null, "Data Lifecycle Manager", "another account's lifecycle policy assumes the role",
+                    "sts:AssumeRole", dlm.arn(), Map.of("_principal", "dlm.amazonaws.com", "aws:SourceAccount", "444455556666",
+                            "aws:SourceArn", "arn:aws:dlm:" + REGION + ":444455556666:policy/policy-0123"),
+                    dlm.trustPolicy(), true, false, null, null, false);
+        }
+
         // The off-hours schedules (environments that have them).
         if (d.resources(scheduler, "AWS::IAM::Role").keySet().stream().anyMatch(id -> id.startsWith("OffHoursRole"))) {
             Principal offHours = Principal.role(d, "off-hours schedules", scheduler, "OffHoursRole");

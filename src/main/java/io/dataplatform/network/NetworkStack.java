@@ -135,10 +135,17 @@ public final class NetworkStack extends PlatformStack {
                 .retention(LogRetention.of(net.flowLogRetentionDays()))
                 .removalPolicy(removal == RemovalMode.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN)
                 .build();
-        vpc.addFlowLog("FlowLog", FlowLogOptions.builder()
+        software.amazon.awscdk.services.ec2.FlowLog flowLog = vpc.addFlowLog("FlowLog", FlowLogOptions.builder()
                 .destination(FlowLogDestination.toCloudWatchLogs(flowLogs))
                 .trafficType(FlowLogTrafficType.ALL)
                 .build());
+        // Confused-deputy guard, as AWS documents for flow logs: only this account's flow logs assume the role.
+        software.amazon.awscdk.services.iam.CfnRole role = (software.amazon.awscdk.services.iam.CfnRole)
+                flowLog.getNode().findChild("IAMRole").getNode().getDefaultChild();
+        role.addPropertyOverride("AssumeRolePolicyDocument.Statement.0.Condition", java.util.Map.of(
+                "StringEquals", java.util.Map.of("aws:SourceAccount", software.amazon.awscdk.Aws.ACCOUNT_ID),
+                "ArnLike", java.util.Map.of("aws:SourceArn", "arn:" + software.amazon.awscdk.Aws.PARTITION + ":ec2:"
+                        + software.amazon.awscdk.Aws.REGION + ":" + software.amazon.awscdk.Aws.ACCOUNT_ID + ":vpc-flow-log/*")));
     }
 
     private void hardenNatInstances(NatInstanceProviderV2 nat, NetworkConfig net) {

@@ -28,7 +28,11 @@ public final class DataVolumeBackup extends Construct {
         Tags.of(volume).add(TAG, tagValue);
         Role role = Role.Builder.create(this, "Role")
                 .description("Data Lifecycle Manager: snapshots of the Airflow data volume")
-                .assumedBy(new ServicePrincipal("dlm.amazonaws.com"))
+                // Confused-deputy guard: only this account's lifecycle policies assume the role.
+                .assumedBy(new ServicePrincipal("dlm.amazonaws.com").withConditions(java.util.Map.of(
+                        "StringEquals", java.util.Map.of("aws:SourceAccount", software.amazon.awscdk.Aws.ACCOUNT_ID),
+                        "ArnLike", java.util.Map.of("aws:SourceArn", "arn:" + software.amazon.awscdk.Aws.PARTITION + ":dlm:"
+                                + software.amazon.awscdk.Aws.REGION + ":" + software.amazon.awscdk.Aws.ACCOUNT_ID + ":policy/*"))))
                 .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName("service-role/AWSDataLifecycleManagerServiceRole")))
                 .build();
         NagChecks.acknowledge(role, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole]",
