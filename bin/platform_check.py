@@ -96,6 +96,9 @@ class Checker:
             except (ClientError, BotoCoreError) as e:
                 self.add("FAIL", step.__name__, f"AWS refused or failed: {error_code(e)}: {e}",
                          "check your credentials can read this account (ReadOnlyAccess is enough)")
+            except Exception as e:  # an answer botocore cannot parse, or one this check did not expect: not a crash
+                self.add("FAIL", step.__name__, f"unexpected answer: {type(e).__name__}: {e}",
+                         "re-run; if it persists, run with the AWS CLI's --debug for the same call and report it")
         return self.results
 
     # ---- every stack deployed, and deployed from this checkout ----------------------------------

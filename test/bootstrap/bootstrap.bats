@@ -434,3 +434,39 @@ fab_user() { jq -c --arg u "$1" '.[] | select(.username == $u) | [.roles, .activ
   [ ! -e "$SANDBOX/etc-up/airflow/airflow.env" ]
   refute called '^systemctl (restart|start) airflow@'
 }
+
+@test "first boot uses the keys it generated even when the next read still returns the placeholder" {
+  cp "$SANDBOX/aws/keys" "$SANDBOX/aws/keys.stale"
+  first_boot
+  fernet=$(jq -r .fernet_key "$SANDBOX/aws/keys")
+  [ "${#fernet}" -eq 44 ]
+  env_file | grep -qx "AIRFLOW__CORE__FERNET_KEY=$fernet"
+}
+
+@test "an environment without DAG variables (no AIRFLOW_VAR_ line) bootstraps" {
+  grep -v '^AIRFLOW_VAR_' "$SANDBOX/etc-up/dataplatform/platform.env" > "$SANDBOX/platform.env"
+  cp "$SANDBOX/platform.env" "$SANDBOX/etc-up/dataplatform/platform.env"
+  first_boot
+  env_file | grep -qx 'AIRFLOW__CORE__EXECUTOR=LocalExecutor'
+  refute grep -q '^AIRFLOW_VAR_' "$SANDBOX/etc-up/airflow/airflow.env"
+}
+
+@test "the README's Fernet rotation command keeps the other keys and puts the new key first" {
+  first_boot
+  old=$(jq -r .fernet_key "$SANDBOX/aws/keys")
+  command=$(sed -n '/<!-- fernet-rotation:start -->/,/<!-- fernet-rotation:end -->/p' "$ROOT_DIR/README.md" | sed -n '/^```bash$/,/^```$/p' | sed '1d;$d')
+  [ -n "$command" ]
+  # Outside the instance: the test's values instead of platform.env, the PATH's Python instead of the venv's.
+  command=$(grep -vx '\. /etc/dataplatform/platform.env' <<<"$command" | sed 's|/opt/dataplatform/venv/bin/python|python3|')
+  KEYS_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:111122223333:secret:keys AWS_REGION=eu-west-1 \
+    PATH="$SANDBOX_STUBS:$PATH" SANDBOX=$SANDBOX SANDBOX_STUBS=$SANDBOX_STUBS run bash -c "set -euo pipefail; $command"
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  new=$(jq -r .fernet_key "$SANDBOX/aws/keys")
+  echo "old=$old new=$new output=$output"
+  [ "${new#*,}" = "$old" ]
+  [ "${#new}" -eq 89 ]
+  [ "$(jq -r 'keys | join(" ")' "$SANDBOX/aws/keys")" = "api_secret_key fernet_key jwt_secret" ]
+  # Then the bootstrap accepts it.
+  first_boot
+  env_file | grep -qx "AIRFLOW__CORE__FERNET_KEY=$new"
+}

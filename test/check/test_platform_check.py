@@ -65,6 +65,7 @@ class Aws:
         self.alarm_states = {}
         self.snapshots = [{"SnapshotId": "snap-0123456789abcdef0", "State": "completed", "StartTime": NOW - datetime.timedelta(hours=9)}]
         self.alarms_error = None
+        self.alarms_raises = None  # an exception DescribeAlarms raises instead of answering
         self.watched_instance = "i-0123456789abcdef0"
         self.instance_state = "running"
         self.enrichment = "Running"
@@ -119,7 +120,11 @@ class Aws:
                                                       expected_params=params)
                 else:
                     self.stubs["s3"].add_response("head_object", {"ContentLength": 442}, params)
-        if self.alarms_error:
+        if self.alarms_raises:
+            def unparseable(*_, **__):
+                raise self.alarms_raises
+            self.clients["cloudwatch"].describe_alarms = unparseable  # as the client raises it after the HTTP answer
+        elif self.alarms_error:
             self.stubs["cloudwatch"].add_client_error("describe_alarms", service_error_code=self.alarms_error, http_status_code=403)
         else:
             self.stubs["cloudwatch"].add_response("describe_alarms", {"MetricAlarms": [
@@ -277,6 +282,17 @@ class PlatformCheckTest(unittest.TestCase):
         aws.alarms_error = "AccessDenied"
         fails = lines(aws.run(), "FAIL")
         self.assertTrue(any(f.startswith("alarms: AWS refused or failed: AccessDenied") for f in fails), fails)
+
+    def test_an_unparseable_answer_fails_one_check_and_the_others_run(self):
+        # An HTML 500 page where botocore expects XML raises ResponseParserError, which is no BotoCoreError
+        # subclass callers catch by habit: it must become that check's FAIL line, not a traceback.
+        from botocore.parsers import ResponseParserError
+        aws = Aws()
+        aws.alarms_raises = ResponseParserError("Unable to parse response (syntax error), invalid XML received")
+        results = aws.run()
+        fails = lines(results, "FAIL")
+        self.assertTrue(any(f.startswith("alarms: unexpected answer: ResponseParserError") for f in fails), fails)
+        self.assertTrue(any(r.check == "backups" for r in results), [r.check for r in results])
 
 
 if __name__ == "__main__":

@@ -150,9 +150,12 @@ ensure_keys() {
   jq -e 'keys == ["placeholder"]' <<<"$keys" >/dev/null \
     || fail "the keys secret holds neither Airflow's keys nor the stack's placeholder; refusing to overwrite it"
   log "generating Airflow keys into $KEYS_SECRET_ARN"
-  "$VENV/bin/python" -c 'import json, secrets; from cryptography.fernet import Fernet; print(json.dumps({"fernet_key": Fernet.generate_key().decode(), "api_secret_key": secrets.token_urlsafe(32), "jwt_secret": secrets.token_urlsafe(32)}))' \
-    | aws secretsmanager put-secret-value --region "$AWS_REGION" --secret-id "$KEYS_SECRET_ARN" \
-      --secret-string file:///dev/stdin >/dev/null
+  local generated
+  generated=$("$VENV/bin/python" -c 'import json, secrets; from cryptography.fernet import Fernet; print(json.dumps({"fernet_key": Fernet.generate_key().decode(), "api_secret_key": secrets.token_urlsafe(32), "jwt_secret": secrets.token_urlsafe(32)}))')
+  aws secretsmanager put-secret-value --region "$AWS_REGION" --secret-id "$KEYS_SECRET_ARN" \
+    --secret-string file:///dev/stdin <<<"$generated" >/dev/null
+  # This run uses what it generated and stored: a read right after the write may still return the placeholder.
+  GENERATED_KEYS=$generated
 }
 
 # The metadata database lives on its own encrypted, retained EBS volume. When CloudFormation
@@ -298,7 +301,11 @@ render_aws_config() {
 # Writes the complete, validated environment file to $1 (nothing reads it yet).
 render_env_file() {
   local keys fernet api jwt conn
-  keys=$(secret_value "$KEYS_SECRET_ARN")
+  if [[ -n ${GENERATED_KEYS:-} ]]; then
+    keys=$GENERATED_KEYS
+  else
+    keys=$(secret_value "$KEYS_SECRET_ARN")
+  fi
   fernet=$(json_field "$keys" fernet_key "the keys secret")
   api=$(json_field "$keys" api_secret_key "the keys secret")
   jwt=$(json_field "$keys" jwt_secret "the keys secret")
@@ -335,7 +342,8 @@ render_env_file() {
     echo "AIRFLOW__METRICS__STATSD_PREFIX=$STATSD_PREFIX"
     echo "AIRFLOW__METRICS__METRICS_ALLOW_LIST=$METRICS_ALLOW_LIST"
     echo "AIRFLOW_CONN_AWS_DEFAULT='{\"conn_type\": \"aws\", \"extra\": {\"region_name\": \"$AWS_REGION\"}}'"
-    grep '^AIRFLOW_VAR_' /etc/dataplatform/platform.env
+    # (an environment without DAG variables is fine: grep finds nothing and says so with status 1)
+    grep '^AIRFLOW_VAR_' /etc/dataplatform/platform.env || true
   } > "$1"
   chown root:airflow "$1"
   chmod 0640 "$1"
