@@ -241,10 +241,37 @@ class MonitoringStackTest {
     void guardRunsOnScheduleAndWhenTheIdleAlarmFires() {
         dev().hasResourceProperties("AWS::Events::Rule", Map.of("ScheduleExpression", "rate(10 minutes)", "State", "ENABLED"));
         dev().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Map.of(
-                "source", List.of("aws.cloudwatch"), "detail-type", List.of("CloudWatch Alarm State Change"),
+                "source", List.of("aws.cloudwatch"),
+                "detail-type", List.of("CloudWatch Alarm State Change", "CloudWatch Alarm Contributor State Change"),
                 "resources", List.of(Map.of("Fn::GetAtt", List.of("EmrClusterIdle", "Arn"))),
                 "detail", Map.of("state", Map.of("value", List.of("ALARM"))))));
         dev().resourceCountIs("AWS::Lambda::Permission", 2);
+    }
+
+    @Test
+    void theIdleAlarmRuleMatchesCloudWatchsDocumentedEventsForEveryIdleCluster() throws Exception {
+        // EventBridge's matching (moto's implementation) over CloudWatch's documented sample events: the alarm's own
+        // state change (first idle cluster) and a contributor state change (every further one), not a return to OK.
+        Map<String, Object> pattern = dev().findResources("AWS::Events::Rule").values().stream()
+                .map(r -> map(map(r).get("Properties"))).filter(p -> p.containsKey("EventPattern"))
+                .map(p -> new java.util.LinkedHashMap<>(map(p.get("EventPattern")))).findFirst().orElseThrow();
+        String alarmArn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:dataplat-dev-emr-cluster-idle";
+        pattern.put("resources", List.of(alarmArn));
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("events");
+        java.nio.file.Path patternFile = dir.resolve("pattern.json");
+        java.nio.file.Files.writeString(patternFile, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(pattern));
+        List<String> args = new java.util.ArrayList<>(List.of(patternFile.toString()));
+        for (String name : List.of("alarm-state-change", "alarm-contributor-state-change", "alarm-contributor-back-to-ok")) {
+            java.nio.file.Path event = dir.resolve(name + ".json");
+            java.nio.file.Files.writeString(event, java.nio.file.Files.readString(
+                    java.nio.file.Path.of("test/monitoring/events", name + ".json")).replace("ALARM_ARN", alarmArn));
+            args.add(event.toString());
+        }
+        io.dataplatform.support.Python.Run run = io.dataplatform.support.Python.run(60, "test/monitoring/match_events.py",
+                args.toArray(String[]::new));
+        assertThat(run.exitValue()).as(run.output()).isZero();
+        assertThat(run.output()).contains("alarm-state-change.json true", "alarm-contributor-state-change.json true",
+                "alarm-contributor-back-to-ok.json false");
     }
 
     @Test

@@ -133,7 +133,17 @@ class SchedulerStackTest {
             files.add(f.get("file_path").asText());
             assertThat(f.get("log_group_name").asText()).isEqualTo("<token>"); // the ServiceLogs group
         });
-        assertThat(files).contains("/var/log/dataplatform-bootstrap.log", "/var/log/cfn-init.log", "/var/log/airflow/*.log");
+        assertThat(files).contains("/var/log/dataplatform-bootstrap.log", "/var/log/cfn-init.log");
+        // One entry per component log, never a wildcard: for "*.log" the agent follows only the most recently
+        // modified file per scan and reads one it picks up later from its end (logfile.go, getTargetFiles), so
+        // lines of the other components, crash output included, would be missing.
+        java.util.regex.Matcher components = java.util.regex.Pattern.compile("readonly COMPONENTS=\\(([^)]*)\\)")
+                .matcher(bootstrapScript());
+        assertThat(components.find()).isTrue();
+        for (String component : components.group(1).trim().split("\\s+")) {
+            assertThat(files).as("the agent collects the %s log", component).containsOnlyOnce("/var/log/airflow/" + component + ".log");
+        }
+        assertThat(files).allSatisfy(f -> assertThat(f).doesNotContain("*", "?", "["));
         // The bootstrap writes its log where cfn-init sends it (bats: the agent starts before anything can fail).
         assertThat(properties(instance(template("dev"))).toString() + instance(template("dev")).get("Metadata"))
                 .contains("bootstrap.sh >> /var/log/dataplatform-bootstrap.log 2>&1");

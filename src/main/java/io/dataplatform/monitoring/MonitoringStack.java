@@ -149,9 +149,11 @@ public final class MonitoringStack extends PlatformStack {
                 TreatMissingData.NOT_BREACHING, "The EMR cluster guard was throttled (it runs one at a time): runs overlap; raise monitoring.guardRateMinutes.");
         Rule.Builder.create(this, "GuardSchedule").description("Runs the EMR cluster guard")
                 .schedule(Schedule.rate(Duration.minutes(m.guardRateMinutes()))).targets(List.of(new LambdaFunction(fn))).build();
+        // A Metrics Insights alarm over many clusters changes its own state once (first idle cluster), then sends a
+        // contributor event per further cluster: both run the guard.
         Rule.Builder.create(this, "GuardOnIdleAlarm").description("Runs the EMR cluster guard when the idle alarm fires")
                 .eventPattern(EventPattern.builder().source(List.of("aws.cloudwatch"))
-                        .detailType(List.of("CloudWatch Alarm State Change"))
+                        .detailType(List.of("CloudWatch Alarm State Change", "CloudWatch Alarm Contributor State Change"))
                         .resources(List.of(idle.getAttrArn()))
                         .detail(Map.of("state", Map.of("value", List.of("ALARM")))).build())
                 .targets(List.of(new LambdaFunction(fn))).build();
