@@ -470,3 +470,18 @@ fab_user() { jq -c --arg u "$1" '.[] | select(.username == $u) | [.roles, .activ
   first_boot
   env_file | grep -qx "AIRFLOW__CORE__FERNET_KEY=$new"
 }
+
+@test "dnf failing at first boot is retried with a bound, then fails clearly" {
+  echo 2 > "$SANDBOX/dnf-fails"
+  first_boot
+  [ "$(grep -c '^dnf install' "$SANDBOX/calls.log")" -ge 3 ]
+  called '^sleep 10$'
+  called '^sleep 20$'
+
+  sandbox_teardown; sandbox_setup
+  echo 99 > "$SANDBOX/dnf-fails"
+  bootstrap
+  [ "$status" -ne 0 ]
+  [[ $output == *"could not install amazon-cloudwatch-agent with dnf after 5 attempts"* ]]
+  [ "$(grep -c '^dnf install' "$SANDBOX/calls.log")" -eq 5 ]
+}

@@ -83,6 +83,19 @@ bootstrap() {
       exec /opt/dataplatform/bootstrap.sh "$@"' _ "$@"
 }
 
+# Runs another of the platform's first-boot scripts ($1, a path under the project root) in the same sandbox.
+run_script() {
+  : > "$SANDBOX/calls.log"
+  install -D -m 0755 "$ROOT_DIR/$1" "$SANDBOX/opt-up/dataplatform-test/script.sh"
+  # shellcheck disable=SC2016  # expanded by the sandbox's own bash
+  run unshare -m --propagation private env -i PATH="$SANDBOX_STUBS:/usr/sbin:/usr/bin:/sbin:/bin" \
+    SANDBOX="$SANDBOX" SANDBOX_STUBS="$SANDBOX_STUBS" bash -c '
+      for dir in etc opt var dev run; do
+        /bin/mount -t overlay overlay -o "lowerdir=/$dir,upperdir=$SANDBOX/$dir-up,workdir=$SANDBOX/$dir-work" "/$dir"
+      done
+      exec /opt/dataplatform-test/script.sh'
+}
+
 calls() { cat "$SANDBOX/calls.log"; }
 # Fails (and says so) when the command succeeds. Bats does not fail a test on "! command".
 refute() {

@@ -66,12 +66,27 @@ imds() {
   "${CURL[@]}" -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
 }
 
+# dnf install with a bounded retry: on a fresh Amazon Linux 2023 boot, dnf can fail transiently (its metadata
+# refresh racing the system's own, mirrors not yet reachable through a NAT that is still starting;
+# aws/aws-cdk#36717). Five attempts, 10 to 50 s apart, then a clear failure.
+dnf_install() {
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    if dnf install -y -q "$@"; then
+      return 0
+    fi
+    log "dnf install $* failed (attempt $attempt of 5)"
+    ((attempt < 5)) && sleep $((attempt * 10))
+  done
+  fail "could not install $* with dnf after 5 attempts (network, NAT or repository problem; see above)"
+}
+
 # The CloudWatch agent first, so that even a bootstrap that fails in its next step is readable in
 # the ServiceLogs group (it ships this script's log, cfn-init's and the services').
 start_agent() {
   if ! rpm -q amazon-cloudwatch-agent >/dev/null 2>&1; then
     log "installing the CloudWatch agent"
-    dnf install -y -q amazon-cloudwatch-agent
+    dnf_install amazon-cloudwatch-agent
   fi
   /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s \
     -c file:/opt/aws/amazon-cloudwatch-agent/etc/dataplatform.json
@@ -84,7 +99,7 @@ install_packages() {
   fi
   if ! rpm -q "${packages[@]}" >/dev/null 2>&1; then
     log "installing packages"
-    dnf install -y -q "${packages[@]}"
+    dnf_install "${packages[@]}"
   fi
 }
 

@@ -117,6 +117,9 @@ public final class NetworkStack extends PlatformStack {
                 .instanceType(new InstanceType(NAT_INSTANCE_TYPE))
                 .associatePublicIpAddress(true)
                 .defaultAllowedTraffic(NatTrafficDirection.OUTBOUND_ONLY)
+                // Our own NAT steps, with retries (src/main/resources/network/nat-instance.sh).
+                .userData(software.amazon.awscdk.services.ec2.UserData.custom(
+                        io.dataplatform.core.ClasspathFiles.read("/network/nat-instance.sh")))
                 .build());
     }
 
