@@ -462,7 +462,6 @@ fab_user() { jq -c --arg u "$1" '.[] | select(.username == $u) | [.roles, .activ
     PATH="$SANDBOX_STUBS:$PATH" SANDBOX=$SANDBOX SANDBOX_STUBS=$SANDBOX_STUBS run bash -c "set -euo pipefail; $command"
   [ "$status" -eq 0 ] || { echo "$output"; return 1; }
   new=$(jq -r .fernet_key "$SANDBOX/aws/keys")
-  echo "old=$old new=$new output=$output"
   [ "${new#*,}" = "$old" ]
   [ "${#new}" -eq 89 ]
   [ "$(jq -r 'keys | join(" ")' "$SANDBOX/aws/keys")" = "api_secret_key fernet_key jwt_secret" ]

@@ -49,7 +49,8 @@ public final class ClusterGuardFunction extends Construct {
                 .code(Code.fromAsset(ARTIFACT.toString()))
                 .memorySize(512)
                 .timeout(Duration.minutes(2))
-                .reservedConcurrentExecutions(1)
+                // No reserved concurrency: it fails stack creation on accounts whose concurrency limit is Lambda's
+                // unreserved minimum (10, common on new accounts); overlapping runs are harmless (idempotent terminations).
                 .logGroup(LogGroup.Builder.create(this, "Logs").retention(LogRetention.of(30))
                         .removalPolicy(RemovalPolicy.DESTROY).build())
                 .environment(Map.of(

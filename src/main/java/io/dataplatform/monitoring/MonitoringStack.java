@@ -146,7 +146,7 @@ public final class MonitoringStack extends PlatformStack {
         alarm("cluster-guard-errors", fn.metricErrors(), 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1,
                 TreatMissingData.NOT_BREACHING, "The EMR cluster guard failed: read its log group; clusters may be left running.");
         alarm("cluster-guard-throttles", fn.metricThrottles(), 1, ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1,
-                TreatMissingData.NOT_BREACHING, "The EMR cluster guard was throttled (it runs one at a time): runs overlap; raise monitoring.guardRateMinutes.");
+                TreatMissingData.NOT_BREACHING, "The EMR cluster guard was throttled by the account's Lambda concurrency limit: Lambda retries it; if it persists, ask AWS for a higher limit.");
         Rule.Builder.create(this, "GuardSchedule").description("Runs the EMR cluster guard")
                 .schedule(Schedule.rate(Duration.minutes(m.guardRateMinutes()))).targets(List.of(new LambdaFunction(fn))).build();
         // A Metrics Insights alarm over many clusters changes its own state once (first idle cluster), then sends a
