@@ -29,16 +29,7 @@ public final class AirflowSecrets extends Construct {
     public AirflowSecrets(Construct scope, String id, RemovalMode removal, Map<String, String> airflowUsers) {
         super(scope, id);
         RemovalPolicy policy = removal == RemovalMode.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
-        admin = Secret.Builder.create(this, "AdminPassword")
-                .description("Airflow UI user 'admin' and its password")
-                .generateSecretString(SecretStringGenerator.builder()
-                        .secretStringTemplate("{\"username\":\"admin\"}")
-                        .generateStringKey("password")
-                        .passwordLength(32)
-                        .excludeCharacters("\"'\\\\`$")
-                        .build())
-                .removalPolicy(policy)
-                .build();
+        admin = userPassword("AdminPassword", "admin", "Airflow UI user 'admin' and its password", policy);
         keys = Secret.Builder.create(this, "Keys")
                 .description("Airflow fernet_key, api_secret_key and jwt_secret; filled by the instance at first boot")
                 .generateSecretString(SecretStringGenerator.builder()
@@ -52,22 +43,27 @@ public final class AirflowSecrets extends Construct {
         NagChecks.acknowledge(admin, "AwsSolutions-SMG4", noRotation);
         NagChecks.acknowledge(keys, "AwsSolutions-SMG4", noRotation);
         for (String name : new TreeMap<>(airflowUsers).keySet()) {
-            Secret user = Secret.Builder.create(this, "User-" + name)
-                    .description("Initial password of Airflow user '" + name + "' (readable by the person tagged "
-                            + OperatorAccess.AIRFLOW_USER_TAG + "=" + name + ")")
-                    .generateSecretString(SecretStringGenerator.builder()
-                            .secretStringTemplate("{\"username\":\"" + name + "\"}")
-                            .generateStringKey("password")
-                            .passwordLength(32)
-                            .excludeCharacters("\"'\\\\`$")
-                            .build())
-                    .removalPolicy(policy)
-                    .build();
+            Secret user = userPassword("User-" + name, name, "Initial password of Airflow user '" + name
+                    + "' (readable by the person tagged " + OperatorAccess.AIRFLOW_USER_TAG + "=" + name + ")", policy);
             Tags.of(user).add(OperatorAccess.AIRFLOW_USER_TAG, name);
             NagChecks.acknowledge(user, "AwsSolutions-SMG4", "An initial password: the person changes it in Airflow; "
                     + "the bootstrap never resets an existing user's password.");
             users.put(name, user);
         }
+    }
+
+    /** A secret {"username": user, "password": 32 generated characters the bootstrap can pass on safely}. */
+    private Secret userPassword(String id, String user, String description, RemovalPolicy removal) {
+        return Secret.Builder.create(this, id)
+                .description(description)
+                .generateSecretString(SecretStringGenerator.builder()
+                        .secretStringTemplate("{\"username\":\"" + user + "\"}")
+                        .generateStringKey("password")
+                        .passwordLength(32)
+                        .excludeCharacters("\"'\\\\`$")
+                        .build())
+                .removalPolicy(removal)
+                .build();
     }
 
     /** Every people's user secret, by user name. */
